@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmastat: per-VMA residency and page-fault accounting.
+#
+#   make                 module (for KVER, default 6.1) and the vmastat tool
+#   make KVER=6.12       the module for another Debian kernel (6.1, 6.12, 6.12-rt)
+#   make KDIR=/lib/modules/$(uname -r)/build
+#                        the module for any installed kernel headers
+#   make demo            boot a test VM, load the module, show a program's maps
+#   make vm              a shell in a test VM with the module loaded
+#   make check           every test on every supported kernel
+#   make help            everything else
+
+KVER ?= 6.1
+KERNELS := 6.1 6.12 6.12-rt
+
+TOP := $(CURDIR)
+CACHE := $(TOP)/.cache
+OUT := $(TOP)/out
+
+ifdef KDIR
+BUILD ?= $(OUT)/kdir
+FETCH_KERNEL := true
+else
+KDIR = $(CACHE)/kernels/$(KVER)/kdir
+BUILD ?= $(OUT)/$(KVER)
+FETCH_KERNEL := tools/testing/fetch-kernel $(KVER) >/dev/null
+endif
+
+export VMASTAT_CACHE := $(CACHE)
+
+.PHONY: all module tool selftests ksft clean help
+
+all: module tool
+
+# Out-of-tree module builds write objects next to their sources, so each
+# kernel gets its own copy of the (small) module sources under out/.
+module:
+	@$(FETCH_KERNEL)
+	@mkdir -p $(BUILD)
+	@cp -pRu Kbuild module uapi $(BUILD)/
+	$(MAKE) -C $(KDIR) M=$(BUILD) W=1 modules
+
+tool:
+	$(MAKE) -C tools/vmastat
+
+ksft:
+	@tools/testing/fetch-ksft >/dev/null
+
+selftests: ksft
+	$(MAKE) -C selftests/vmastat
+
+clean:
+	rm -rf $(OUT)
+	-$(MAKE) -C tools/vmastat clean
+	-$(MAKE) -C selftests/vmastat clean
+
+help:
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
