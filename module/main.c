@@ -1,9 +1,107 @@
 // SPDX-License-Identifier: GPL-2.0
-/* placeholder: replaced by the module implementation */
+/*
+ * vmastat - per-VMA residency and page-fault accounting
+ *
+ * Module entry points and the debugfs directory:
+ *
+ *   /sys/kernel/debug/vmastat/version	module and ABI version
+ *   /sys/kernel/debug/vmastat/maps	write a PID, read its VMAs
+ *   /sys/kernel/debug/vmastat/status	write a PID, read its totals
+ *   /sys/kernel/debug/vmastat/query	ioctls (uapi/linux/vmastat.h)
+ *
+ * All files are root-only and opening them needs CAP_SYS_PTRACE as well.
+ * They are created with debugfs_create_file_unsafe(): the files keep no
+ * per-file data in the inode, every open pins the module through
+ * fops->owner, and the real file_operations (compat_ioctl included) are
+ * used directly instead of debugfs's proxy, which has no compat_ioctl.
+ */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/init.h>
 #include <linux/module.h>
-static int __init vmastat_init(void) { return 0; }
-static void __exit vmastat_exit(void) { }
+#include <linux/seq_file.h>
+
+#include "vmastat.h"
+
+static struct dentry *vmastat_dir;
+
+static int vmastat_version_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "vmastat %s abi %d\n", VMASTAT_VERSION,
+		   VMASTAT_ABI_VERSION);
+	return 0;
+}
+
+static int vmastat_version_open(struct inode *inode, struct file *file)
+{
+	int err;
+
+	err = vmastat_may_open();
+	if (err)
+		return err;
+	return single_open(file, vmastat_version_show, NULL);
+}
+
+/* Read-only and without ioctls, so still readable under lockdown. */
+static const struct file_operations vmastat_version_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmastat_version_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} vmastat_files[] = {
+	{ "version",	0400,	&vmastat_version_fops },
+	{ "maps",	0600,	&vmastat_maps_fops },
+	{ "status",	0600,	&vmastat_status_fops },
+	{ "query",	0400,	&vmastat_query_fops },
+};
+
+static int __init vmastat_init(void)
+{
+	struct dentry *file;
+	int err;
+	int i;
+
+	vmastat_dir = debugfs_create_dir(VMASTAT_DEBUGFS_DIR, NULL);
+	if (IS_ERR(vmastat_dir))
+		return PTR_ERR(vmastat_dir);
+
+	for (i = 0; i < ARRAY_SIZE(vmastat_files); i++) {
+		file = debugfs_create_file_unsafe(vmastat_files[i].name,
+						  vmastat_files[i].mode,
+						  vmastat_dir, NULL,
+						  vmastat_files[i].fops);
+		if (IS_ERR(file)) {
+			err = PTR_ERR(file);
+			goto err_remove_dir;
+		}
+	}
+
+	pr_info("version %s loaded\n", VMASTAT_VERSION);
+	return 0;
+
+err_remove_dir:
+	debugfs_remove(vmastat_dir);
+	return err;
+}
+
+static void __exit vmastat_exit(void)
+{
+	debugfs_remove(vmastat_dir);
+}
+
 module_init(vmastat_init);
 module_exit(vmastat_exit);
+
+MODULE_DESCRIPTION("Per-VMA residency of a process, via debugfs");
+MODULE_AUTHOR("The vmastat authors");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(VMASTAT_VERSION);

@@ -17,10 +17,14 @@
 #ifndef _UAPI_LINUX_VMASTAT_H
 #define _UAPI_LINUX_VMASTAT_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
 #define VMASTAT_IOC_MAGIC	0xDA
+
+/* Bumped only for an incompatible change (never so far); see "version". */
+#define VMASTAT_ABI_VERSION	0
 
 /* Where the module's files live, relative to the debugfs mount point. */
 #define VMASTAT_DEBUGFS_DIR	"vmastat"
@@ -42,15 +46,15 @@ enum vmastat_vma_kind {
 };
 
 /* struct vmastat_vma.flags */
-#define VMASTAT_VMA_READ	(1U << 0)	/* VM_READ */
-#define VMASTAT_VMA_WRITE	(1U << 1)	/* VM_WRITE */
-#define VMASTAT_VMA_EXEC	(1U << 2)	/* VM_EXEC */
-#define VMASTAT_VMA_SHARED	(1U << 3)	/* VM_MAYSHARE: 's' in maps */
-#define VMASTAT_VMA_GROWSDOWN	(1U << 4)	/* VM_GROWSDOWN */
-#define VMASTAT_VMA_LOCKED	(1U << 5)	/* VM_LOCKED */
-#define VMASTAT_VMA_HUGEPAGE	(1U << 6)	/* VM_HUGEPAGE (MADV_HUGEPAGE) */
-#define VMASTAT_VMA_NOHUGEPAGE	(1U << 7)	/* VM_NOHUGEPAGE */
-#define VMASTAT_VMA_DELETED	(1U << 8)	/* backing file was unlinked */
+#define VMASTAT_VMA_READ	_BITUL(0)	/* VM_READ */
+#define VMASTAT_VMA_WRITE	_BITUL(1)	/* VM_WRITE */
+#define VMASTAT_VMA_EXEC	_BITUL(2)	/* VM_EXEC */
+#define VMASTAT_VMA_SHARED	_BITUL(3)	/* VM_MAYSHARE: 's' in maps */
+#define VMASTAT_VMA_GROWSDOWN	_BITUL(4)	/* VM_GROWSDOWN */
+#define VMASTAT_VMA_LOCKED	_BITUL(5)	/* VM_LOCKED */
+#define VMASTAT_VMA_HUGEPAGE	_BITUL(6)	/* VM_HUGEPAGE (MADV_HUGEPAGE) */
+#define VMASTAT_VMA_NOHUGEPAGE	_BITUL(7)	/* VM_NOHUGEPAGE */
+#define VMASTAT_VMA_DELETED	_BITUL(8)	/* file on a mounted fs, unlinked */
 
 /**
  * struct vmastat_vma - one mapping and what is resident in it

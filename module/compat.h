@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmastat - per-VMA residency and page-fault accounting
+ *
+ * Every difference between the kernels the module builds against lives
+ * here.  Where a header shows whether a feature is there, Kbuild greps for
+ * it and passes -DVMASTAT_HAVE_<FEATURE>, so that a distribution kernel with
+ * a backport gets the right code.  No version numbers are compared.
+ */
+#ifndef _VMASTAT_COMPAT_H
+#define _VMASTAT_COMPAT_H
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mm_types.h>
+#include <linux/pgtable.h>
+
+/*
+ * pmdp_get_lockless() (6.5+) reads a PMD that may change under us in one
+ * go; x86-64 PMDs are a single word, so READ_ONCE() does the same earlier.
+ */
+#ifdef VMASTAT_HAVE_PMDP_GET_LOCKLESS
+#define vmastat_pmdp_get_lockless(pmdp)	pmdp_get_lockless(pmdp)
+#else
+#define vmastat_pmdp_get_lockless(pmdp)	READ_ONCE(*(pmdp))
+#endif
+
+/* pmdp_get() (6.4+): read a PMD whose lock is held. */
+#ifdef VMASTAT_HAVE_PMDP_GET
+#define vmastat_pmdp_get(pmdp)		pmdp_get(pmdp)
+#else
+#define vmastat_pmdp_get(pmdp)		READ_ONCE(*(pmdp))
+#endif
+
+/*
+ * file_user_path()/file_user_inode() (6.8+): for a file opened through
+ * overlayfs, the path and inode the user sees rather than the backing
+ * ones.  /proc/PID/maps prints those; before them it printed f_path.
+ */
+#ifdef VMASTAT_HAVE_FILE_USER_PATH
+static inline const struct path *vmastat_file_path(const struct file *file)
+{
+	return file_user_path(file);
+}
+
+static inline const struct inode *vmastat_file_inode(const struct file *file)
+{
+	return file_user_inode(file);
+}
+#else
+static inline const struct path *vmastat_file_path(const struct file *file)
+{
+	return &file->f_path;
+}
+
+static inline const struct inode *vmastat_file_inode(const struct file *file)
+{
+	return file_inode(file);
+}
+#endif
+
+/*
+ * [heap] and [stack] as /proc/PID/maps decides them.  6.7 moved the tests
+ * into mm.h (and made the heap one strict); 6.1 open-codes them in
+ * fs/proc/task_mmu.c show_map_vma() and is_stack().
+ */
+#ifdef VMASTAT_HAVE_VMA_IS_INITIAL_HEAP
+static inline bool vmastat_vma_is_heap(const struct vm_area_struct *vma)
+{
+	return vma_is_initial_heap(vma);
+}
+
+static inline bool vmastat_vma_is_stack(const struct vm_area_struct *vma)
+{
+	return vma_is_initial_stack(vma);
+}
+#else
+static inline bool vmastat_vma_is_heap(const struct vm_area_struct *vma)
+{
+	return vma->vm_start <= vma->vm_mm->brk &&
+	       vma->vm_end >= vma->vm_mm->start_brk;
+}
+
+static inline bool vmastat_vma_is_stack(const struct vm_area_struct *vma)
+{
+	return vma->vm_start <= vma->vm_mm->start_stack &&
+	       vma->vm_end >= vma->vm_mm->start_stack;
+}
+#endif
+
+/*
+ * The name given with prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME).  The
+ * anon_vma_name() accessor is not exported; the field is stable under the
+ * mmap lock, which every caller holds.
+ */
+#ifdef CONFIG_ANON_VMA_NAME
+static inline const char *vmastat_vma_anon_name(struct vm_area_struct *vma)
+{
+	return vma->anon_name ? vma->anon_name->name : NULL;
+}
+#else
+static inline const char *vmastat_vma_anon_name(struct vm_area_struct *vma)
+{
+	return NULL;
+}
+#endif
+
+/*
+ * The RSS counters as /proc/PID/status reads them.  Kernels whose status
+ * file sums the per-CPU counters have get_mm_counter_sum() (6.16, and in
+ * stable backports such as Debian's 6.12); the others read the counter
+ * with get_mm_counter() (on 6.1 a plain atomic).
+ */
+#ifdef VMASTAT_HAVE_GET_MM_COUNTER_SUM
+#define vmastat_mm_counter(mm, member)	get_mm_counter_sum(mm, member)
+#else
+#define vmastat_mm_counter(mm, member)	get_mm_counter(mm, member)
+#endif
+
+/*
+ * The huge zero page: is_huge_zero_pmd() reads huge_zero_pfn, which is not
+ * exported.  It is the only PMD-mapped folio that is neither anonymous nor
+ * in a page cache (a file folio is unmapped before truncation clears its
+ * mapping, and the caller holds the PMD lock), which is how we know it.
+ * The same test catches DAX's use of it for holes.
+ */
+static inline bool vmastat_is_huge_zero_folio(struct folio *folio)
+{
+	return !folio_test_anon(folio) && !READ_ONCE(folio->mapping);
+}
+
+#endif /* _VMASTAT_COMPAT_H */
