@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmastat: access to the vmastat module's debugfs files.  See vmastatlib.h.
+ *
+ * Every request passes this tool's own struct sizes; the module accepts
+ * older and newer ones (see the versioning note in <linux/vmastat.h>), so
+ * a tool and a module of different ABI versions work together as long as
+ * the tool asks for nothing the module does not know (E2BIG otherwise).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "vmastatlib.h"
+
+#define DEFAULT_DEBUGFS		"/sys/kernel/debug"
+#define SYS_MODULE		"/sys/module/vmastat"
+#define LOCKDOWN_FILE		"/sys/kernel/security/lockdown"
+
+/* A listing asks for this many mappings a call ... */
+#define MAPS_BATCH		128
+/* ... with room for this many bytes of names, doubled on ENAMETOOLONG up to the max. */
+#define MAPS_NAMES_SIZE		(16 * 1024)
+#define MAPS_NAMES_MAX		(64 * 1024 * 1024)
+
+static void seterr(struct vms *v, const char *fmt, ...) PRINTF(2, 3);
+static void seterr(struct vms *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->err, sizeof(v->err), fmt, ap);
+	va_end(ap);
+}
+
+void vms_init(struct vms *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->query_fd = -1;
+}
+
+void vms_close(struct vms *v)
+{
+	if (v->query_fd >= 0)
+		close(v->query_fd);
+	v->query_fd = -1;
+}
+
+/* Undo the octal escapes (\040 for a space ...) of a /proc/self/mounts field. */
+static void unescape_mount_field(char *s)
+{
+	char *d = s;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 4;
+		} else {
+			*d++ = *s++;
+		}
+	}
+	*d = '\0';
+}
+
+/* The first debugfs mount point in /proc/self/mounts, into @buf. */
+static bool find_debugfs(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/self/mounts", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && getline(&line, &cap, f) > 0) {
+		char *save = NULL, *mnt, *type;
+
+		if (!strtok_r(line, " \t\n", &save))
+			continue;
+		mnt = strtok_r(NULL, " \t\n", &save);
+		type = strtok_r(NULL, " \t\n", &save);
+		if (!mnt || !type || strcmp(type, "debugfs"))
+			continue;
+		unescape_mount_field(mnt);
+		if (strlen(mnt) < size) {
+			strcpy(buf, mnt);
+			found = true;
+		}
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+static void locate(struct vms *v)
+{
+	char mnt[PATH_MAX] = DEFAULT_DEBUGFS;
+	const char *env = getenv(VMASTAT_ENV_DEBUGFS);
+
+	if (v->located)
+		return;
+	if (env && *env && strlen(env) < sizeof(mnt)) {
+		strcpy(mnt, env);
+		v->debugfs_mounted = true;
+	} else {
+		v->debugfs_mounted = find_debugfs(mnt, sizeof(mnt));
+	}
+	if (!strcmp(mnt, "/"))
+		mnt[0] = '\0';
+	snprintf(v->dir, sizeof(v->dir), "%s/%s", mnt, VMASTAT_DEBUGFS_DIR);
+	v->located = true;
+}
+
+/* The kernel lockdown mode in force ("integrity", "confidentiality"), or NULL. */
+static const char *lockdown_mode(char *buf, size_t size)
+{
+	char line[128], *a, *b;
+	FILE *f = fopen(LOCKDOWN_FILE, "re");
+
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	a = strchr(line, '[');
+	b = a ? strchr(a, ']') : NULL;
+	if (!b || b - a - 1 <= 0 || (size_t)(b - a - 1) >= size)
+		return NULL;
+	memcpy(buf, a + 1, (size_t)(b - a - 1));
+	buf[b - a - 1] = '\0';
+	return strcmp(buf, "none") ? buf : NULL;
+}
+
+static void explain_open_error(struct vms *v, const char *path, int e)
+{
+	char mode[32];
+
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR: {
+		bool loaded = access(SYS_MODULE, F_OK) == 0;
+
+		if (!loaded && !v->debugfs_mounted)
+			seterr(v, "vmastat module is not loaded (modprobe vmastat / insmod vmastat.ko), "
+			       "and debugfs is not mounted either: mount -t debugfs none " DEFAULT_DEBUGFS);
+		else if (!loaded)
+			seterr(v, "vmastat module is not loaded (modprobe vmastat / insmod vmastat.ko)");
+		else if (!v->debugfs_mounted)
+			seterr(v, "debugfs is not mounted: mount -t debugfs none " DEFAULT_DEBUGFS);
+		else
+			seterr(v, "%s does not exist: the loaded vmastat module does not provide it "
+			       "(module too old?)", path);
+		break;
+	}
+	case EPERM:
+	case EACCES:
+		if (e == EPERM && geteuid() == 0 && lockdown_mode(mode, sizeof(mode)))
+			seterr(v, "kernel lockdown (%s) forbids debugfs files with ioctls; "
+			       "the module's read-only files still work", mode);
+		else if (geteuid() != 0)
+			seterr(v, "%s: %s: run vmastat as root (it needs CAP_SYS_PTRACE)",
+			       path, strerror(e));
+		else
+			seterr(v, "%s: %s: vmastat needs CAP_SYS_PTRACE", path, strerror(e));
+		break;
+	default:
+		seterr(v, "%s: %s", path, strerror(e));
+	}
+}
+
+int vms_open_file(struct vms *v, const char *name, int flags)
+{
+	char path[sizeof(v->dir) + 64];
+	int fd, e;
+
+	locate(v);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", v->dir, name) >= sizeof(path)) {
+		seterr(v, "%s/%s: path too long", v->dir, name);
+		return -ENAMETOOLONG;
+	}
+	fd = open(path, flags | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	e = errno;
+	explain_open_error(v, path, e);
+	return -e;
+}
+
+/* The version line without touching v->err; -errno on failure. */
+static int read_version(struct vms *v, char *buf, size_t size, char *path, size_t psize)
+{
+	ssize_t n;
+	int fd, e;
+
+	locate(v);
+	snprintf(path, psize, "%s/version", v->dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do
+		n = read(fd, buf, size - 1);
+	while (n < 0 && errno == EINTR);
+	e = errno;
+	close(fd);
+	if (n < 0)
+		return -e;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int vms_module_version(struct vms *v, char *buf, size_t size)
+{
+	char path[sizeof(v->dir) + 16];
+	int r;
+
+	if (size < 2) {
+		seterr(v, "version buffer too small");
+		return -EINVAL;
+	}
+	r = read_version(v, buf, size, path, sizeof(path));
+	if (r == -ENOENT || r == -ENOTDIR || r == -EPERM || r == -EACCES)
+		explain_open_error(v, path, -r);
+	else if (r < 0)
+		seterr(v, "%s: %s", path, strerror(-r));
+	return r;
+}
+
+static const char *version_for_message(struct vms *v, char *buf, size_t size)
+{
+	char path[sizeof(v->dir) + 16];
+
+	if (read_version(v, buf, size, path, sizeof(path)) < 0 || !buf[0])
+		snprintf(buf, size, "version unknown");
+	return buf;
+}
+
+static int query_fd(struct vms *v)
+{
+	if (v->query_fd < 0) {
+		int fd = vms_open_file(v, "query", O_RDONLY);
+
+		if (fd < 0)
+			return fd;
+		v->query_fd = fd;
+	}
+	return v->query_fd;
+}
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int r;
+
+	do
+		r = ioctl(fd, req, arg);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+/* Explain a failed request @what ("maps", "status") about @pid; returns @r. */
+static int explain_ioctl_error(struct vms *v, int r, pid_t pid, const char *what)
+{
+	char ver[128];
+
+	switch (-r) {
+	case ESRCH:
+		seterr(v, "no such process: %d", (int)pid);
+		break;
+	case EOPNOTSUPP:
+		seterr(v, "process %d is a kernel thread: it has no user address space", (int)pid);
+		break;
+	case EPERM:
+	case EACCES:
+		seterr(v, "process %d: %s: vmastat needs root (CAP_SYS_PTRACE)",
+		       (int)pid, strerror(-r));
+		break;
+	case E2BIG:
+		seterr(v, "vmastat module too old for this tool (module: %s, tool: %s): "
+		       "it does not know fields of the %s request; update the module",
+		       version_for_message(v, ver, sizeof(ver)), VMASTAT_TOOL_VERSION, what);
+		break;
+	case EINVAL:
+		seterr(v, "vmastat module rejected the %s request as invalid "
+		       "(module: %s, tool: %s): module and tool do not match?",
+		       what, version_for_message(v, ver, sizeof(ver)), VMASTAT_TOOL_VERSION);
+		break;
+	case ENOTTY:
+		seterr(v, "vmastat module does not know the %s request (module: %s, tool: %s): "
+		       "module too old?", what, version_for_message(v, ver, sizeof(ver)),
+		       VMASTAT_TOOL_VERSION);
+		break;
+	default:
+		seterr(v, "%s of process %d: %s", what, (int)pid, strerror(-r));
+	}
+	return r;
+}
+
+static int protocol_error(struct vms *v, const char *what)
+{
+	seterr(v, "vmastat module answered the maps request with %s (module bug?)", what);
+	return -EPROTO;
+}
+
+void vms_maps_free(struct vms_maps *m)
+{
+	free(m->vma);
+	free(m->names);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Append one record and its name (@name: @len bytes, not NUL-terminated). */
+static void maps_add(struct vms_maps *m, const struct vmastat_vma *rec,
+		     const char *name, size_t len)
+{
+	void *p;
+	struct vms_vma *d;
+
+	p = m->vma;
+	xgrow(&p, &m->cap, m->count + 1, sizeof(*m->vma));
+	m->vma = p;
+	p = m->names;
+	xgrow(&p, &m->names_cap, m->names_len + len + 1, 1);
+	m->names = p;
+	d = &m->vma[m->count++];
+	memset(d, 0, sizeof(*d));
+	d->v = *rec;
+	d->name_len = len;
+	d->name_off = m->names_len;	/* m->names moves as it grows */
+	memcpy(m->names + m->names_len, name, len);
+	m->names[m->names_len + len] = '\0';
+	m->names_len += len + 1;
+}
+
+int vms_maps(struct vms *v, pid_t pid, struct vms_maps *m)
+{
+	const size_t stride = sizeof(struct vmastat_vma);
+	struct vmastat_vma *recs;
+	size_t names_size = MAPS_NAMES_SIZE, i;
+	char *names;
+	__u64 start = 0;
+	int fd, r = 0;
+
+	memset(m, 0, sizeof(*m));
+	fd = query_fd(v);
+	if (fd < 0)
+		return fd;
+	recs = xcalloc(MAPS_BATCH, stride);
+	names = xmalloc(names_size);
+	for (;;) {
+		struct vmastat_maps_query q;
+
+		/* a module with smaller records leaves the rest zero */
+		memset(recs, 0, MAPS_BATCH * stride);
+		memset(&q, 0, sizeof(q));
+		q.size = sizeof(q);
+		q.flags = 0;
+		q.pid = pid;
+		q.vma_size = (__u32)stride;
+		q.start = start;
+		q.vmas = (__u64)(uintptr_t)recs;
+		q.vma_count = MAPS_BATCH;
+		q.names_size = (__u32)names_size;
+		q.names = (__u64)(uintptr_t)names;
+		r = xioctl(fd, VMASTAT_IOC_MAPS, &q);
+		if (r == -ENAMETOOLONG) {
+			if (names_size >= MAPS_NAMES_MAX) {
+				seterr(v, "process %d: a mapping's name does not fit in %d MiB",
+				       (int)pid, MAPS_NAMES_MAX >> 20);
+				break;
+			}
+			names_size *= 2;
+			free(names);
+			names = xmalloc(names_size);
+			continue;
+		}
+		if (r < 0) {
+			explain_ioctl_error(v, r, pid, "maps");
+			break;
+		}
+		r = 0;
+		if (q.vma_count > MAPS_BATCH) {
+			r = protocol_error(v, "more records than asked for");
+			break;
+		}
+		for (i = 0; i < q.vma_count; i++) {
+			const struct vmastat_vma *rec = &recs[i];
+			size_t off = rec->name_off, len = rec->name_len;
+
+			if (len && (off >= names_size || len >= names_size - off ||
+				    names[off + len] != '\0')) {
+				r = protocol_error(v, "a name outside its names buffer");
+				break;
+			}
+			maps_add(m, rec, len ? names + off : "", len);
+		}
+		if (r < 0 || q.next == VMASTAT_MAPS_END)
+			break;
+		if (q.next <= start) {
+			r = protocol_error(v, "no progress");
+			break;
+		}
+		start = q.next;
+	}
+	free(recs);
+	free(names);
+	if (r < 0) {
+		vms_maps_free(m);
+		return r;
+	}
+	for (i = 0; i < m->count; i++)
+		m->vma[i].name = m->names + m->vma[i].name_off;
+	return 0;
+}
+
+int vms_status(struct vms *v, pid_t pid, struct vmastat_status *st)
+{
+	int fd, r;
+
+	fd = query_fd(v);
+	if (fd < 0)
+		return fd;
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	st->flags = 0;
+	st->pid = pid;
+	r = xioctl(fd, VMASTAT_IOC_STATUS, st);
+	if (r < 0)
+		return explain_ioctl_error(v, r, pid, "status");
+	st->comm[sizeof(st->comm) - 1] = '\0';
+	return 0;
+}
+
+static const char *const kind_names[] = {
+	[VMASTAT_KIND_ANON]		= "anon",
+	[VMASTAT_KIND_HEAP]		= "heap",
+	[VMASTAT_KIND_STACK]		= "stack",
+	[VMASTAT_KIND_VDSO]		= "vdso",
+	[VMASTAT_KIND_VVAR]		= "vvar",
+	[VMASTAT_KIND_VSYSCALL]		= "vsyscall",
+	[VMASTAT_KIND_ANON_NAMED]	= "anon_named",
+	[VMASTAT_KIND_FILE]		= "file",
+	[VMASTAT_KIND_SHMEM]		= "shmem",
+	[VMASTAT_KIND_SPECIAL]		= "special",
+	[VMASTAT_KIND_HUGETLB]		= "hugetlb",
+};
+_Static_assert(ARRAY_SIZE(kind_names) == VMASTAT_KIND_MAX, "a kind without a name");
+
+const char *vms_kind_name(uint32_t kind)
+{
+	if (kind < ARRAY_SIZE(kind_names) && kind_names[kind])
+		return kind_names[kind];
+	return "unknown";
+}
+
+void vms_perms(uint32_t flags, char out[5])
+{
+	out[0] = flags & VMASTAT_VMA_READ ? 'r' : '-';
+	out[1] = flags & VMASTAT_VMA_WRITE ? 'w' : '-';
+	out[2] = flags & VMASTAT_VMA_EXEC ? 'x' : '-';
+	out[3] = flags & VMASTAT_VMA_SHARED ? 's' : 'p';
+	out[4] = '\0';
+}
+
+const char *vms_flag_name(unsigned int bit, char *buf, size_t size)
+{
+	if (bit >= 32) {
+		snprintf(buf, size, "bit%u", bit);
+		return buf;
+	}
+	switch (1U << bit) {
+	case VMASTAT_VMA_READ:
+	case VMASTAT_VMA_WRITE:
+	case VMASTAT_VMA_EXEC:
+	case VMASTAT_VMA_SHARED:
+		return NULL;
+	case VMASTAT_VMA_GROWSDOWN:	return "growsdown";
+	case VMASTAT_VMA_LOCKED:	return "locked";
+	case VMASTAT_VMA_HUGEPAGE:	return "hugepage";
+	case VMASTAT_VMA_NOHUGEPAGE:	return "nohugepage";
+	case VMASTAT_VMA_DELETED:	return "deleted";
+	}
+	snprintf(buf, size, "bit%u", bit);
+	return buf;
+}
