@@ -24,12 +24,12 @@ FETCH_KERNEL := true
 else
 KDIR = $(CACHE)/kernels/$(KVER)/kdir
 BUILD ?= $(OUT)/$(KVER)
-FETCH_KERNEL := tools/testing/fetch-kernel $(KVER) >/dev/null
+FETCH_KERNEL := tools/testing/install-deps && tools/testing/fetch-kernel $(KVER) >/dev/null
 endif
 
 export VMASTAT_CACHE := $(CACHE)
 
-.PHONY: all module tool selftests ksft clean help
+.PHONY: all deps module tool labs selftests ksft check demo vm clean help
 
 all: module tool
 
@@ -50,10 +50,26 @@ ksft:
 selftests: ksft
 	$(MAKE) -C selftests/vmastat
 
+deps:
+	@tools/testing/install-deps
+
+labs:
+	$(MAKE) -C tools/labs
+
+check:
+	tools/testing/check
+
+demo: deps module tool labs
+	tools/testing/vm/vmrun -k $(KVER) -- tools/testing/demo $(KVER)
+
+vm: deps module tool labs
+	tools/testing/vm/vmrun -k $(KVER) --shell -- tools/testing/vm/shell-init
+
 clean:
 	rm -rf $(OUT)
 	-$(MAKE) -C tools/vmastat clean
 	-$(MAKE) -C selftests/vmastat clean
+	-$(MAKE) -C tools/labs clean
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
