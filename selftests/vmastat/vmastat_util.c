@@ -704,7 +704,8 @@ bad:
 	return 0;
 }
 
-int vms_text_maps(int fd, pid_t pid, struct vms_buf *b, struct vms_snap *s)
+/* The text files' protocol: write the PID, then read the whole answer. */
+static int vms_text_select_read(int fd, pid_t pid, struct vms_buf *b)
 {
 	char num[32];
 	int ret;
@@ -713,10 +714,14 @@ int vms_text_maps(int fd, pid_t pid, struct vms_buf *b, struct vms_snap *s)
 	ret = vms_write_str(fd, num);
 	if (ret)
 		return ret;
-	ret = vms_read_fd(fd, b);
-	if (ret)
-		return ret;
-	return vms_parse_text_maps(b->p, b->len, s);
+	return vms_read_fd(fd, b);
+}
+
+int vms_text_maps(int fd, pid_t pid, struct vms_buf *b, struct vms_snap *s)
+{
+	int ret = vms_text_select_read(fd, pid, b);
+
+	return ret ? ret : vms_parse_text_maps(b->p, b->len, s);
 }
 
 static unsigned long long bytes_to_kb(unsigned long long bytes,
@@ -1180,17 +1185,9 @@ int vms_parse_text_status(const char *text, size_t len,
 int vms_text_status(int fd, pid_t pid, struct vms_buf *b,
 		    struct vms_status *st)
 {
-	char num[32];
-	int ret;
+	int ret = vms_text_select_read(fd, pid, b);
 
-	snprintf(num, sizeof(num), "%d", pid);
-	ret = vms_write_str(fd, num);
-	if (ret)
-		return ret;
-	ret = vms_read_fd(fd, b);
-	if (ret)
-		return ret;
-	return vms_parse_text_status(b->p, b->len, st);
+	return ret ? ret : vms_parse_text_status(b->p, b->len, st);
 }
 
 int vms_ioctl_status(int fd, pid_t pid, struct vms_status *st)
