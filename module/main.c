@@ -8,6 +8,12 @@
  *   /sys/kernel/debug/vmastat/maps	write a PID, read its VMAs
  *   /sys/kernel/debug/vmastat/status	write a PID, read its totals
  *   /sys/kernel/debug/vmastat/query	ioctls (uapi/linux/vmastat.h)
+ *   /sys/kernel/debug/vmastat/faults	per-process fault counters
+ *   /sys/kernel/debug/vmastat/summary	global counters, missed probe hits
+ *   /sys/kernel/debug/vmastat/track	choose the processes tracked per VMA
+ *   /sys/kernel/debug/vmastat/reset	zero counters
+ *   /sys/kernel/debug/vmastat/events	a tracked process's faults, live
+ *   /sys/kernel/debug/vmastat/hist	its latency histograms
  *
  * All files are root-only and opening them needs CAP_SYS_PTRACE as well.
  * They are created with debugfs_create_file_unsafe(): the files keep no
@@ -23,6 +29,7 @@
 #include <linux/module.h>
 #include <linux/seq_file.h>
 
+#include "fault.h"
 #include "vmastat.h"
 
 static struct dentry *vmastat_dir;
@@ -62,6 +69,12 @@ static const struct {
 	{ "maps",	0600,	&vmastat_maps_fops },
 	{ "status",	0600,	&vmastat_status_fops },
 	{ "query",	0400,	&vmastat_query_fops },
+	{ "faults",	0400,	&vmastat_faults_fops },
+	{ "summary",	0400,	&vmastat_summary_fops },
+	{ "track",	0600,	&vmastat_track_fops },
+	{ "reset",	0200,	&vmastat_reset_fops },
+	{ "events",	0600,	&vmastat_events_fops },
+	{ "hist",	0600,	&vmastat_hist_fops },
 };
 
 static int __init vmastat_init(void)
@@ -70,9 +83,15 @@ static int __init vmastat_init(void)
 	int err;
 	int i;
 
+	err = vmastat_fault_init();
+	if (err)
+		return err;
+
 	vmastat_dir = debugfs_create_dir(VMASTAT_DEBUGFS_DIR, NULL);
-	if (IS_ERR(vmastat_dir))
-		return PTR_ERR(vmastat_dir);
+	if (IS_ERR(vmastat_dir)) {
+		err = PTR_ERR(vmastat_dir);
+		goto err_fault_exit;
+	}
 
 	for (i = 0; i < ARRAY_SIZE(vmastat_files); i++) {
 		file = debugfs_create_file_unsafe(vmastat_files[i].name,
@@ -90,18 +109,21 @@ static int __init vmastat_init(void)
 
 err_remove_dir:
 	debugfs_remove(vmastat_dir);
+err_fault_exit:
+	vmastat_fault_exit();
 	return err;
 }
 
 static void __exit vmastat_exit(void)
 {
 	debugfs_remove(vmastat_dir);
+	vmastat_fault_exit();
 }
 
 module_init(vmastat_init);
 module_exit(vmastat_exit);
 
-MODULE_DESCRIPTION("Per-VMA residency of a process, via debugfs");
+MODULE_DESCRIPTION("Per-VMA residency and page-fault accounting, via debugfs");
 MODULE_AUTHOR("The vmastat authors");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(VMASTAT_VERSION);

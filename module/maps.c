@@ -32,31 +32,71 @@
 #include <linux/seq_file.h>
 
 #include "compat.h"
+#include "fault.h"
 #include "vmastat.h"
 
 /* seq_file position when the listing is complete */
 #define VMASTAT_POS_END		LLONG_MAX
+/* record after the last VMA: unmapped ranges above it that took faults */
+#define VMASTAT_MAPS_TAIL	((void *)2)
 
 /**
  * struct vmastat_seq - per-open-file state of maps and status
  * @target:	the selected process (changed under the seq_file's lock)
  * @mm:		maps only: the mm held and read-locked from ->start() to
  *		->stop(), NULL otherwise
+ * @snap:	maps of a tracked process: its fault granules, taken when the
+ *		listing starts
+ * @faults:	@snap is valid: print fault columns and unmapped ranges
+ * @gap:	where the gap before the next VMA starts (end of the last)
  */
 struct vmastat_seq {
 	struct vmastat_target target;
 	struct mm_struct *mm;
+	struct vmastat_attr_snap snap;
+	bool faults;
+	u64 gap;
 };
+
+/* Take (or drop) the fault snapshot at the start of a listing. */
+static void vmastat_maps_snapshot(struct vmastat_seq *s)
+{
+	struct vmastat_tracked *t;
+
+	vmastat_attr_snapshot_free(&s->snap);
+	s->faults = false;
+	t = vmastat_tracked_get(s->target.nr);
+	if (IS_ERR(t))
+		return;
+	s->faults = !vmastat_attr_snapshot(t, &s->snap);
+	vmastat_tracked_put(t);
+}
+
+/* The VMA at or after @addr, else the tail token or NULL. */
+static void *vmastat_maps_find(struct vmastat_seq *s, u64 addr, loff_t *pos)
+{
+	struct vm_area_struct *vma = find_vma(s->mm, addr);
+	struct vmastat_vma rec;
+
+	s->gap = addr;
+	if (vma)
+		return vma;
+	if (s->faults && vmastat_attr_unmapped(&s->snap, addr, ~0ULL, &rec))
+		return VMASTAT_MAPS_TAIL;
+	*pos = VMASTAT_POS_END;
+	return NULL;
+}
 
 static void *vmastat_maps_start(struct seq_file *m, loff_t *pos)
 {
 	struct vmastat_seq *s = m->private;
-	struct vm_area_struct *vma;
 	struct mm_struct *mm;
 
 	if (*pos == VMASTAT_POS_END)
 		return NULL;
 
+	if (!*pos && s->target.pid)
+		vmastat_maps_snapshot(s);
 	mm = vmastat_target_get_mm(&s->target);
 	if (IS_ERR(mm))
 		return mm;
@@ -68,18 +108,18 @@ static void *vmastat_maps_start(struct seq_file *m, loff_t *pos)
 
 	if (!*pos)
 		return SEQ_START_TOKEN;
-	vma = find_vma(mm, *pos - 1);
-	if (!vma)
-		*pos = VMASTAT_POS_END;
-	return vma;
+	return vmastat_maps_find(s, *pos - 1, pos);
 }
 
 static void *vmastat_maps_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	struct vmastat_seq *s = m->private;
-	struct vm_area_struct *vma;
 	unsigned long addr = 0;
 
+	if (v == VMASTAT_MAPS_TAIL) {
+		*pos = VMASTAT_POS_END;
+		return NULL;
+	}
 	if (v != SEQ_START_TOKEN)
 		addr = ((struct vm_area_struct *)v)->vm_end;
 	*pos = (loff_t)addr + 1;
@@ -88,10 +128,7 @@ static void *vmastat_maps_next(struct seq_file *m, void *v, loff_t *pos)
 	if (mmap_lock_is_contended(s->mm))
 		return NULL;
 
-	vma = find_vma(s->mm, addr);
-	if (!vma)
-		*pos = VMASTAT_POS_END;
-	return vma;
+	return vmastat_maps_find(s, addr, pos);
 }
 
 static void vmastat_maps_stop(struct seq_file *m, void *v)
@@ -105,16 +142,65 @@ static void vmastat_maps_stop(struct seq_file *m, void *v)
 	s->mm = NULL;
 }
 
+static void vmastat_maps_show_faults(struct seq_file *m,
+				     const struct vmastat_vma_faults *f)
+{
+	seq_printf(m, " %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   f->minor, f->major, f->read, f->write, f->exec, f->gup,
+		   f->cow, f->swapin, f->thp, f->retry, f->segv, f->sigbus,
+		   f->oom);
+}
+
+/* Unmapped ranges that took faults, from s->gap up to @end. */
+static void vmastat_maps_show_gap(struct seq_file *m, struct vmastat_seq *s,
+				  u64 end)
+{
+	static const char * const kinds[] = { "anon", "file", "shmem",
+					      "other" };
+	struct vmastat_vma rec;
+	u64 addr = s->gap;
+
+	while (addr < end &&
+	       vmastat_attr_unmapped(&s->snap, addr, end, &rec)) {
+		const char *sep = "";
+		int k;
+
+		seq_printf(m, "%08llx-%08llx ---- 00000000 00:00 0 %s 0 0 0 0 0 0",
+			   rec.start, rec.end,
+			   vmastat_kind_name(VMASTAT_KIND_UNMAPPED));
+		vmastat_maps_show_faults(m, &rec.faults);
+		seq_puts(m, " [unmapped:");
+		for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+			if (rec.faults.kinds & BIT(k)) {
+				seq_printf(m, "%s%s", sep, kinds[k]);
+				sep = ",";
+			}
+		}
+		seq_puts(m, "]\n");
+		addr = rec.end;
+	}
+}
+
 static int vmastat_maps_show(struct seq_file *m, void *v)
 {
+	struct vmastat_seq *s = m->private;
 	struct vm_area_struct *vma = v;
 	struct vmastat_vma_name name;
 	struct vmastat_vma rec;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "# start-end perms offset dev inode kind rss anon file shmem swap thp name\n");
+		seq_puts(m, "# start-end perms offset dev inode kind rss anon file shmem swap thp");
+		if (s->faults)
+			seq_puts(m, " f_minor f_major f_read f_write f_exec f_gup f_cow f_swapin f_thp f_retry f_segv f_sigbus f_oom");
+		seq_puts(m, " name\n");
 		return 0;
 	}
+	if (v == VMASTAT_MAPS_TAIL) {
+		vmastat_maps_show_gap(m, s, ~0ULL);
+		return 0;
+	}
+	if (s->faults && vma->vm_start > s->gap)
+		vmastat_maps_show_gap(m, s, vma->vm_start);
 
 	vmastat_vma_fill(vma, &rec);
 	vmastat_vma_name(vma, &name);
@@ -131,6 +217,10 @@ static int vmastat_maps_show(struct seq_file *m, void *v)
 		   (rec.rss_anon + rec.rss_file + rec.rss_shmem) >> 10,
 		   rec.rss_anon >> 10, rec.rss_file >> 10, rec.rss_shmem >> 10,
 		   rec.swap >> 10, rec.anon_thp >> 10);
+	if (s->faults) {
+		vmastat_attr_sum(&s->snap, rec.start, rec.end, &rec.faults);
+		vmastat_maps_show_faults(m, &rec.faults);
+	}
 
 	if (name.path) {
 		seq_putc(m, ' ');
@@ -232,6 +322,7 @@ static int vmastat_seq_release(struct inode *inode, struct file *file)
 	struct vmastat_seq *s = m->private;
 
 	vmastat_target_release(&s->target);
+	vmastat_attr_snapshot_free(&s->snap);
 	return seq_release_private(inode, file);
 }
 

@@ -31,6 +31,7 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
+#include "fault.h"
 #include "vmastat.h"
 
 /* VMAs described per mmap lock hold */
@@ -38,10 +39,22 @@
 /* Kernel staging for one batch's names; at least one PATH_MAX name fits. */
 #define VMASTAT_NAMES_STAGE	(16 * 1024)
 
-static_assert(sizeof(struct vmastat_vma) == VMASTAT_VMA_SIZE_VER0);
+static_assert(sizeof(struct vmastat_vma) == VMASTAT_VMA_SIZE_VER1);
 static_assert(sizeof(struct vmastat_maps_query) == VMASTAT_MAPS_QUERY_SIZE_VER0);
 static_assert(sizeof(struct vmastat_status) == VMASTAT_STATUS_SIZE_VER0);
+static_assert(sizeof(struct vmastat_proc) == VMASTAT_PROC_SIZE_VER0);
+static_assert(sizeof(struct vmastat_procs_query) == VMASTAT_PROCS_QUERY_SIZE_VER0);
+static_assert(sizeof(struct vmastat_summary) == VMASTAT_SUMMARY_SIZE_VER0);
+static_assert(sizeof(struct vmastat_track) == VMASTAT_TRACK_SIZE_VER0);
+static_assert(sizeof(struct vmastat_hist_query) == VMASTAT_HIST_QUERY_SIZE_VER0);
+static_assert(sizeof(struct vmastat_event) == VMASTAT_EVENT_SIZE_VER0);
+static_assert(sizeof(struct vmastat_events_query) == VMASTAT_EVENTS_QUERY_SIZE_VER0);
 static_assert(VMASTAT_NAMES_STAGE >= PATH_MAX);
+
+/* Events copied out per VMASTAT_IOC_EVENTS chunk */
+#define VMASTAT_EVENTS_CHUNK	256
+/* Process records per VMASTAT_IOC_PROCS chunk */
+#define VMASTAT_PROCS_CHUNK	64
 
 /**
  * struct vmastat_maps_batch - kernel-side buffers of one VMASTAT_IOC_MAPS
@@ -50,12 +63,16 @@ static_assert(VMASTAT_NAMES_STAGE >= PATH_MAX);
  * @stage_size:	size of @stage (0, @stage NULL: no room for names)
  * @scratch:	where one name is rendered (PATH_MAX bytes); NULL when the
  *		caller asked for no names
+ * @snap:	the target's fault granules (VMASTAT_MAPS_FAULTS), or NULL
+ * @unmapped:	list unmapped ranges that took faults too
  */
 struct vmastat_maps_batch {
 	struct vmastat_vma *recs;
 	char *stage;
 	size_t stage_size;
 	char *scratch;
+	struct vmastat_attr_snap *snap;
+	bool unmapped;
 };
 
 /*
@@ -133,6 +150,11 @@ static int vmastat_maps_add(const struct vmastat_maps_query *q,
 	}
 
 	vmastat_vma_fill(vma, rec);
+	if (b->snap) {
+		vmastat_attr_sum(b->snap, vma->vm_start, vma->vm_end,
+				 &rec->faults);
+		rec->flags |= VMASTAT_VMA_FAULTS;
+	}
 	if (len) {
 		memcpy(b->stage + *staged, str, len + 1);
 		rec->name_off = names_used + *staged;
@@ -166,6 +188,14 @@ static int vmastat_maps_run(struct mm_struct *mm,
 
 		while (n < VMASTAT_BATCH && done + n < q->vma_count) {
 			vma = find_vma(mm, addr);
+			if (b->unmapped && (!vma || vma->vm_start > addr) &&
+			    vmastat_attr_unmapped(b->snap, addr,
+						  vma ? vma->vm_start : ~0ULL,
+						  &b->recs[n])) {
+				addr = b->recs[n].end;
+				n++;
+				continue;
+			}
 			if (!vma) {
 				end = true;
 				break;
@@ -190,7 +220,9 @@ static int vmastat_maps_run(struct mm_struct *mm,
 		}
 		/* Say "complete" right away when nothing follows. */
 		if (!end && !stop && done + n == q->vma_count &&
-		    !find_vma(mm, addr))
+		    !find_vma(mm, addr) &&
+		    !(b->unmapped && vmastat_attr_unmapped(b->snap, addr, ~0ULL,
+							   &b->recs[n])))
 			end = true;
 		mmap_read_unlock(mm);
 
@@ -211,6 +243,7 @@ static int vmastat_maps_run(struct mm_struct *mm,
 static long vmastat_ioctl_maps(void __user *uarg)
 {
 	struct vmastat_target target = {};
+	struct vmastat_attr_snap snap = {};
 	struct vmastat_maps_batch b = {};
 	struct vmastat_maps_query q;
 	struct mm_struct *mm;
@@ -223,6 +256,8 @@ static long vmastat_ioctl_maps(void __user *uarg)
 		return usize;
 	if (q.flags & ~VMASTAT_MAPS_FLAGS_ALL)
 		return -EINVAL;
+	if ((q.flags & VMASTAT_MAPS_UNMAPPED) && !(q.flags & VMASTAT_MAPS_FAULTS))
+		return -EINVAL;
 	if (q.pid <= 0 || q.vma_size < VMASTAT_VMA_SIZE_VER0 ||
 	    q.vma_size > PAGE_SIZE)
 		return -EINVAL;
@@ -233,7 +268,23 @@ static long vmastat_ioctl_maps(void __user *uarg)
 	if (err)
 		return err;
 
-	b.recs = kmalloc_array(VMASTAT_BATCH, sizeof(*b.recs), GFP_KERNEL);
+	if (q.flags & VMASTAT_MAPS_FAULTS) {
+		struct vmastat_tracked *t = vmastat_tracked_get(q.pid);
+
+		if (IS_ERR(t)) {
+			err = PTR_ERR(t);
+			goto out_release_target;
+		}
+		err = vmastat_attr_snapshot(t, &snap);
+		vmastat_tracked_put(t);
+		if (err)
+			goto out_release_target;
+		b.snap = &snap;
+		b.unmapped = q.flags & VMASTAT_MAPS_UNMAPPED;
+	}
+
+	/* one more than a batch: room for the "anything left?" look-ahead */
+	b.recs = kmalloc_array(VMASTAT_BATCH + 1, sizeof(*b.recs), GFP_KERNEL);
 	if (!b.recs) {
 		err = -ENOMEM;
 		goto out_release_target;
@@ -269,6 +320,7 @@ out_free_bufs:
 	kvfree(b.stage);
 	kfree(b.scratch);
 	kfree(b.recs);
+	vmastat_attr_snapshot_free(&snap);
 out_release_target:
 	vmastat_target_release(&target);
 	return err;
@@ -301,6 +353,243 @@ static long vmastat_ioctl_status(void __user *uarg)
 	return 0;
 }
 
+static long vmastat_ioctl_summary(void __user *uarg)
+{
+	struct vmastat_summary sum;
+	long usize;
+
+	usize = vmastat_copy_arg(&sum, sizeof(sum), VMASTAT_SUMMARY_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if (sum.flags)
+		return -EINVAL;
+	vmastat_summary_fill(&sum);
+	if (copy_to_user(uarg, &sum, min_t(size_t, usize, sizeof(sum))))
+		return -EFAULT;
+	return 0;
+}
+
+/* Copy one record out, zero-filling a caller's larger record. */
+static int vmastat_put_rec(u64 base, u32 index, u32 usize, const void *rec,
+			   size_t ksize)
+{
+	void __user *u = u64_to_user_ptr(base + (u64)index * usize);
+
+	ksize = min_t(size_t, ksize, usize);
+	if (copy_to_user(u, rec, ksize) || clear_user(u + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
+static long vmastat_ioctl_procs(void __user *uarg)
+{
+	struct vmastat_procs_query q;
+	struct vmastat_proc *recs;
+	unsigned int pos, done = 0;
+	bool live;
+	long usize;
+	int err = 0;
+
+	usize = vmastat_copy_arg(&q, sizeof(q), VMASTAT_PROCS_QUERY_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if ((q.flags & ~VMASTAT_PROCS_FLAGS_ALL) || q.pad || q.pid < 0 ||
+	    q.proc_size < VMASTAT_PROC_SIZE_VER0 || q.proc_size > PAGE_SIZE)
+		return -EINVAL;
+	live = q.flags & VMASTAT_PROCS_LIVE;
+
+	if (q.pid) {
+		struct vmastat_proc rec;
+
+		if (q.start == VMASTAT_MAPS_END) {
+			q.count = 0;
+		} else {
+			err = vmastat_proc_get(q.pid, &rec);
+			if (!err && live && (rec.flags & VMASTAT_PROC_EXITED))
+				err = -ESRCH;
+			if (err)
+				return err;
+			if (q.count) {
+				err = vmastat_put_rec(q.procs, 0, q.proc_size,
+						      &rec, sizeof(rec));
+				if (err)
+					return err;
+				q.count = 1;
+			}
+		}
+		q.next = q.count ? VMASTAT_MAPS_END : q.start;
+		goto out_copy;
+	}
+
+	if (q.start >= U32_MAX) {
+		q.count = 0;
+		q.next = VMASTAT_MAPS_END;
+		goto out_copy;
+	}
+	recs = kmalloc_array(VMASTAT_PROCS_CHUNK, sizeof(*recs), GFP_KERNEL);
+	if (!recs)
+		return -ENOMEM;
+	pos = q.start;
+	while (done < q.count) {
+		unsigned int n = 0, i;
+
+		while (n < VMASTAT_PROCS_CHUNK && done + n < q.count &&
+		       vmastat_proc_next(&pos, 0, live, &recs[n]))
+			n++;
+		for (i = 0; i < n && !err; i++)
+			err = vmastat_put_rec(q.procs, done + i, q.proc_size,
+					      &recs[i], sizeof(recs[i]));
+		done += n;
+		if (err || n < VMASTAT_PROCS_CHUNK)
+			break;
+		cond_resched();
+	}
+	if (!err) {
+		/* Look ahead so that a complete listing says so. */
+		unsigned int p = pos;
+
+		q.count = done;
+		q.next = vmastat_proc_next(&p, 0, live, recs) ? pos :
+			 VMASTAT_MAPS_END;
+	}
+	kfree(recs);
+	if (err)
+		return err;
+
+out_copy:
+	if (copy_to_user(uarg, &q, min_t(size_t, usize, sizeof(q))))
+		return -EFAULT;
+	return 0;
+}
+
+static long vmastat_ioctl_track(unsigned int cmd, void __user *uarg)
+{
+	struct vmastat_track tr;
+	long usize;
+
+	usize = vmastat_copy_arg(&tr, sizeof(tr), VMASTAT_TRACK_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if (tr.pid < 0)
+		return -EINVAL;
+
+	switch (cmd) {
+	case VMASTAT_IOC_TRACK:
+		if ((tr.flags & ~VMASTAT_TRACK_FLAGS_ALL) || !tr.pid)
+			return -EINVAL;
+		if (tr.granule_shift && (tr.granule_shift < PAGE_SHIFT ||
+					 tr.granule_shift > PMD_SHIFT))
+			return -EINVAL;
+		return vmastat_track(tr.pid, tr.flags & VMASTAT_TRACK_CHILDREN,
+				     tr.granule_shift);
+	case VMASTAT_IOC_UNTRACK:
+		if (tr.flags || tr.granule_shift)
+			return -EINVAL;
+		return vmastat_untrack(tr.pid);
+	default:
+		if (tr.flags || tr.granule_shift)
+			return -EINVAL;
+		return vmastat_reset(tr.pid);
+	}
+}
+
+static long vmastat_ioctl_hist(void __user *uarg)
+{
+	struct vmastat_hist_query *q;
+	struct vmastat_tracked *t;
+	long usize;
+	int err = 0;
+
+	q = kmalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		return -ENOMEM;
+	usize = vmastat_copy_arg(q, sizeof(*q), VMASTAT_HIST_QUERY_SIZE_VER0,
+				 uarg);
+	if (usize < 0) {
+		err = usize;
+		goto out_free;
+	}
+	if (q->flags || q->pid <= 0) {
+		err = -EINVAL;
+		goto out_free;
+	}
+	t = vmastat_tracked_get(q->pid);
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto out_free;
+	}
+	vmastat_hist_fill(t, &q->hist[0][0][0]);
+	vmastat_tracked_put(t);
+	q->nr_buckets = VMASTAT_HIST_BUCKETS;
+	if (copy_to_user(uarg, q, min_t(size_t, usize, sizeof(*q))))
+		err = -EFAULT;
+out_free:
+	kfree(q);
+	return err;
+}
+
+static long vmastat_ioctl_events(void __user *uarg)
+{
+	struct vmastat_events_query q;
+	struct vmastat_tracked *t;
+	struct vmastat_event *ev;
+	unsigned int done = 0;
+	long usize;
+	int err = 0;
+
+	usize = vmastat_copy_arg(&q, sizeof(q), VMASTAT_EVENTS_QUERY_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if ((q.flags & ~VMASTAT_EVENTS_FLAGS_ALL) || q.pad || q.pid <= 0 ||
+	    q.event_size < VMASTAT_EVENT_SIZE_VER0 || q.event_size > PAGE_SIZE)
+		return -EINVAL;
+
+	t = vmastat_tracked_get(q.pid);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	ev = kmalloc_array(VMASTAT_EVENTS_CHUNK, sizeof(*ev), GFP_KERNEL);
+	if (!ev) {
+		err = -ENOMEM;
+		goto out_put;
+	}
+	while (done < q.count) {
+		bool wait = !done && (q.flags & VMASTAT_EVENTS_WAIT);
+		int n, i;
+
+		n = vmastat_events_take(t, ev, min_t(u32, q.count - done,
+						     VMASTAT_EVENTS_CHUNK),
+					wait, &q.drops);
+		if (n < 0) {
+			if (!done)
+				err = n;
+			break;
+		}
+		/*
+		 * Events taken are gone: a caller that passes a bad buffer
+		 * loses them, and only it.
+		 */
+		for (i = 0; i < n && !err; i++)
+			err = vmastat_put_rec(q.events, done + i, q.event_size,
+					      &ev[i], sizeof(ev[i]));
+		done += n;
+		if (err || n < VMASTAT_EVENTS_CHUNK)
+			break;
+	}
+	kfree(ev);
+	if (!err) {
+		q.count = done;
+		if (copy_to_user(uarg, &q, min_t(size_t, usize, sizeof(q))))
+			err = -EFAULT;
+	}
+out_put:
+	vmastat_tracked_put(t);
+	return err;
+}
+
 static long vmastat_query_ioctl(struct file *file, unsigned int cmd,
 				unsigned long arg)
 {
@@ -311,6 +600,18 @@ static long vmastat_query_ioctl(struct file *file, unsigned int cmd,
 		return vmastat_ioctl_maps(uarg);
 	case VMASTAT_IOC_STATUS:
 		return vmastat_ioctl_status(uarg);
+	case VMASTAT_IOC_SUMMARY:
+		return vmastat_ioctl_summary(uarg);
+	case VMASTAT_IOC_PROCS:
+		return vmastat_ioctl_procs(uarg);
+	case VMASTAT_IOC_TRACK:
+	case VMASTAT_IOC_UNTRACK:
+	case VMASTAT_IOC_RESET:
+		return vmastat_ioctl_track(cmd, uarg);
+	case VMASTAT_IOC_HIST:
+		return vmastat_ioctl_hist(uarg);
+	case VMASTAT_IOC_EVENTS:
+		return vmastat_ioctl_events(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -66,5 +66,11 @@ const char *vmastat_kind_name(u32 kind);
 extern const struct file_operations vmastat_maps_fops;
 extern const struct file_operations vmastat_status_fops;
 extern const struct file_operations vmastat_query_fops;
+extern const struct file_operations vmastat_faults_fops;
+extern const struct file_operations vmastat_summary_fops;
+extern const struct file_operations vmastat_track_fops;
+extern const struct file_operations vmastat_reset_fops;
+extern const struct file_operations vmastat_events_fops;
+extern const struct file_operations vmastat_hist_fops;
 
 #endif /* _VMASTAT_H */

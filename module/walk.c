@@ -50,6 +50,7 @@ static const char * const vmastat_kind_names[VMASTAT_KIND_MAX] = {
 	[VMASTAT_KIND_SHMEM]		= "shmem",
 	[VMASTAT_KIND_SPECIAL]		= "special",
 	[VMASTAT_KIND_HUGETLB]		= "hugetlb",
+	[VMASTAT_KIND_UNMAPPED]		= "unmapped",
 };
 
 /**

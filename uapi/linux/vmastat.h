@@ -42,6 +42,7 @@ enum vmastat_vma_kind {
 	VMASTAT_KIND_SHMEM	= 8,	/* tmpfs/shmem: memfd, SysV shm, shared anon */
 	VMASTAT_KIND_SPECIAL	= 9,	/* VM_PFNMAP/VM_IO or another special mapping */
 	VMASTAT_KIND_HUGETLB	= 10,	/* hugetlbfs */
+	VMASTAT_KIND_UNMAPPED	= 11,	/* not mapped any more (see below) */
 	VMASTAT_KIND_MAX
 };
 
@@ -55,6 +56,55 @@ enum vmastat_vma_kind {
 #define VMASTAT_VMA_HUGEPAGE	_BITUL(6)	/* VM_HUGEPAGE (MADV_HUGEPAGE) */
 #define VMASTAT_VMA_NOHUGEPAGE	_BITUL(7)	/* VM_NOHUGEPAGE */
 #define VMASTAT_VMA_DELETED	_BITUL(8)	/* file on a mounted fs, unlinked */
+/* not a mapping: a range that took faults and is no longer mapped */
+#define VMASTAT_VMA_UNMAPPED	_BITUL(9)
+#define VMASTAT_VMA_FAULTS	_BITUL(10)	/* @faults is filled in */
+
+/* enum vmastat_fault_kind - the kind of the VMA a fault hit */
+enum vmastat_fault_kind {
+	VMASTAT_FK_ANON		= 0,	/* anonymous (private or brk/stack) */
+	VMASTAT_FK_FILE		= 1,	/* a regular file (also private COW) */
+	VMASTAT_FK_SHMEM	= 2,	/* tmpfs/shmem: memfd, shared anon, SysV */
+	VMASTAT_FK_OTHER	= 3,	/* hugetlbfs, device, special mappings */
+	VMASTAT_FK_MAX
+};
+
+/**
+ * struct vmastat_vma_faults - the faults that hit one address range
+ * @minor:	accounted minor faults (as min_flt counts them)
+ * @major:	accounted major faults (as maj_flt counts them)
+ * @read:	accounted faults that were reads
+ * @write:	accounted faults that were writes
+ * @exec:	accounted faults that were instruction fetches
+ * @gup:	accounted faults the kernel took for the process (GUP)
+ * @cow:	write faults on a present read-only page of a private mapping
+ * @swapin:	faults on a swapped-out page (swap entry in the page table)
+ * @thp:	faults that mapped a transparent huge page
+ * @retry:	handle_mm_fault() returns of VM_FAULT_RETRY (not accounted)
+ * @segv:	faults that ended in SIGSEGV
+ * @sigbus:	faults that ended in SIGBUS (VM_FAULT_SIGBUS/HWPOISON)
+ * @oom:	faults that ended in VM_FAULT_OOM
+ * @kinds:	bit (1 << enum vmastat_fault_kind) for each kind of VMA that
+ *		took faults in the range (telling what an unmapped range was)
+ * @pad:	zero
+ */
+struct vmastat_vma_faults {
+	__u64 minor;
+	__u64 major;
+	__u64 read;
+	__u64 write;
+	__u64 exec;
+	__u64 gup;
+	__u64 cow;
+	__u64 swapin;
+	__u64 thp;
+	__u64 retry;
+	__u64 segv;
+	__u64 sigbus;
+	__u64 oom;
+	__u32 kinds;
+	__u32 pad;
+};
 
 /**
  * struct vmastat_vma - one mapping and what is resident in it
@@ -73,10 +123,18 @@ enum vmastat_vma_kind {
  * @rss_shmem:	bytes resident in shmem/tmpfs pages
  * @swap:	bytes in swap entries of the page table
  * @anon_thp:	bytes of @rss_anon mapped by transparent huge page PMDs
+ * @faults:	(size >= VMASTAT_VMA_SIZE_VER1) faults at addresses inside
+ *		the mapping while the process was tracked; filled when the
+ *		query asked for VMASTAT_MAPS_FAULTS (flag VMASTAT_VMA_FAULTS)
  *
  * @rss_anon + @rss_file + @rss_shmem is smaps' Rss, @rss_anon its Anonymous,
  * @swap its Swap and @anon_thp its AnonHugePages.  The name is what
  * /proc/PID/maps prints in its last column, without escaping.
+ *
+ * A record with VMASTAT_VMA_UNMAPPED is no mapping: it is a run of
+ * attribution granules that took faults and that no mapping covers any
+ * more; @kind is VMASTAT_KIND_UNMAPPED and only @start, @end, @flags and
+ * @faults mean something.
  */
 struct vmastat_vma {
 	__u64 start;
@@ -94,12 +152,18 @@ struct vmastat_vma {
 	__u64 rss_shmem;
 	__u64 swap;
 	__u64 anon_thp;
+	struct vmastat_vma_faults faults;
 };
 
 #define VMASTAT_VMA_SIZE_VER0	96	/* first published sizeof(struct vmastat_vma) */
+#define VMASTAT_VMA_SIZE_VER1	208	/* added @faults */
 
-/* struct vmastat_maps_query.flags: none defined yet; must be 0 */
-#define VMASTAT_MAPS_FLAGS_ALL	0ULL
+/* struct vmastat_maps_query.flags */
+/* fill @faults; the target must be tracked, else ENODATA */
+#define VMASTAT_MAPS_FAULTS	_BITULL(0)
+/* with VMASTAT_MAPS_FAULTS: also list unmapped ranges that took faults */
+#define VMASTAT_MAPS_UNMAPPED	_BITULL(1)
+#define VMASTAT_MAPS_FLAGS_ALL	(VMASTAT_MAPS_FAULTS | VMASTAT_MAPS_UNMAPPED)
 
 /* value of @next when the listing is complete */
 #define VMASTAT_MAPS_END	(~0ULL)
@@ -186,8 +250,317 @@ struct vmastat_status {
 
 #define VMASTAT_STATUS_SIZE_VER0	152
 
+/**
+ * struct vmastat_fault_counts - a process's faults by class
+ * @minor:	accounted minor faults: equals the min_flt the kernel counts
+ * @major:	accounted major faults: equals maj_flt.  The kernel's rule
+ *		(mm_account_fault()): retries and errors are not counted, a
+ *		fault that completes after a retry counts as major.
+ * @retry:	handle_mm_fault() returned VM_FAULT_RETRY (the fault is taken
+ *		again and counted when it completes)
+ * @segv:	faults that ended in SIGSEGV: bad address or access (these
+ *		never reach handle_mm_fault()) or VM_FAULT_SIGSEGV
+ * @sigbus:	VM_FAULT_SIGBUS or a hardware-poisoned page
+ * @oom:	VM_FAULT_OOM
+ * @anon_minor:	accounted minor faults in anonymous VMAs
+ * @anon_major:	accounted major faults in anonymous VMAs (swap-in from disk)
+ * @file_minor:	... in regular file VMAs
+ * @file_major:	... in regular file VMAs (read from the file)
+ * @shmem_minor: ... in shmem/tmpfs VMAs
+ * @shmem_major: ... in shmem/tmpfs VMAs
+ * @other_minor: ... in other VMAs (hugetlbfs, devices, special mappings)
+ * @other_major: ... in other VMAs
+ * @read:	accounted faults that were reads
+ * @write:	accounted faults that were writes
+ * @exec:	accounted faults that were instruction fetches
+ * @gup_minor:	accounted minor faults the kernel took on the process's
+ *		behalf (get_user_pages(): process_vm_readv, /proc/PID/mem,
+ *		futexes, MADV_POPULATE_*); @minor - @gup_minor is what perf's
+ *		PERF_COUNT_SW_PAGE_FAULTS_MIN counts
+ * @gup_major:	the same for major faults
+ * @remote:	accounted faults taken in another process's address space
+ *		(counted to the caller, as the kernel does)
+ * @cow:	write faults on a present, read-only page of a private
+ *		mapping (copy-on-write, including the zero page and pages
+ *		the kernel could reuse without copying)
+ * @swapin:	faults on a page table entry that held a swap entry
+ * @thp:	faults that mapped a transparent huge page (PMD)
+ */
+struct vmastat_fault_counts {
+	__u64 minor;
+	__u64 major;
+	__u64 retry;
+	__u64 segv;
+	__u64 sigbus;
+	__u64 oom;
+	__u64 anon_minor;
+	__u64 anon_major;
+	__u64 file_minor;
+	__u64 file_major;
+	__u64 shmem_minor;
+	__u64 shmem_major;
+	__u64 other_minor;
+	__u64 other_major;
+	__u64 read;
+	__u64 write;
+	__u64 exec;
+	__u64 gup_minor;
+	__u64 gup_major;
+	__u64 remote;
+	__u64 cow;
+	__u64 swapin;
+	__u64 thp;
+	__u64 pad;
+};
+
+/* struct vmastat_proc.flags */
+#define VMASTAT_PROC_EXITED	_BITUL(0)	/* the process has exited */
+#define VMASTAT_PROC_TRACKED	_BITUL(1)	/* per-VMA, histograms, events */
+#define VMASTAT_PROC_CHILDREN	_BITUL(2)	/* its new children get tracked */
+
+/**
+ * struct vmastat_proc - one process's fault counters
+ * @pid:	the process (thread group) ID, in the caller's PID namespace
+ *		(processes the caller cannot name are not listed)
+ * @flags:	VMASTAT_PROC_*
+ * @start_ns:	when the process started, ns since boot (CLOCK_BOOTTIME),
+ *		as /proc/PID/stat's starttime
+ * @exit_ns:	when its last thread exited (CLOCK_BOOTTIME), 0 while alive
+ * @comm:	its command name (after its last exec), NUL-terminated
+ * @counts:	its faults since the module saw it start (or was loaded, or
+ *		the counters were reset)
+ */
+struct vmastat_proc {
+	__s32 pid;
+	__u32 flags;
+	__u64 start_ns;
+	__u64 exit_ns;
+	char comm[16];
+	struct vmastat_fault_counts counts;
+};
+
+#define VMASTAT_PROC_SIZE_VER0	232
+
+/* struct vmastat_procs_query.flags */
+#define VMASTAT_PROCS_LIVE	_BITULL(0)	/* leave exited processes out */
+#define VMASTAT_PROCS_FLAGS_ALL	VMASTAT_PROCS_LIVE
+
+/**
+ * struct vmastat_procs_query - list the per-process counters in batches
+ * @size:	in: sizeof(struct vmastat_procs_query)
+ * @flags:	in: VMASTAT_PROCS_*
+ * @pid:	in: 0 for every process, or just this one (live first, else
+ *		its most recent exited entry); ESRCH when there is none
+ * @proc_size:	in: sizeof(struct vmastat_proc) as the caller knows it
+ * @start:	in: cursor, 0 to begin
+ * @next:	out: pass as @start to continue; VMASTAT_MAPS_END when done
+ * @procs:	in: user pointer to an array of @count records of @proc_size
+ * @count:	in: capacity of @procs; out: records filled
+ * @pad:	zero
+ */
+struct vmastat_procs_query {
+	__u64 size;
+	__u64 flags;
+	__s32 pid;
+	__u32 proc_size;
+	__u64 start;
+	__u64 next;
+	__u64 procs;
+	__u32 count;
+	__u32 pad;
+};
+
+#define VMASTAT_PROCS_QUERY_SIZE_VER0	56
+
+/**
+ * struct vmastat_summary - the module's global view
+ * @size:	in: sizeof(struct vmastat_summary)
+ * @flags:	in: none defined yet: 0
+ * @hits:	out: handle_mm_fault() returns the probe saw
+ * @missed:	out: faults the probe could not see (kretprobe nmissed: no
+ *		free instance).  Never 0 by assumption: report it.
+ * @maxactive:	out: kretprobe instances (module parameter maxactive)
+ * @max_procs:	out: capacity of the process table (parameter max_procs)
+ * @nr_live:	out: live processes in the table
+ * @nr_exited:	out: exited processes still in the table
+ * @nr_tracked:	out: tracked processes (live or exited)
+ * @max_tracked: out: capacity (parameter max_tracked)
+ * @unlisted:	out: accounted faults of processes that had no table entry
+ *		(table full, kernel threads, or exiting): in @total only
+ * @evicted:	out: exited entries dropped to make room for new processes
+ * @table_full:	out: new processes that found no room in the table
+ * @event_drops: out: events dropped because a ring was full
+ * @unattributed: out: faults of tracked processes that found no room in
+ *		the per-address table (in the totals, not per VMA)
+ * @reset_ns:	out: when the counters were last reset (CLOCK_BOOTTIME ns),
+ *		0 if never
+ * @total:	out: all faults the probe saw, of every process
+ */
+struct vmastat_summary {
+	__u64 size;
+	__u64 flags;
+	__u64 hits;
+	__u64 missed;
+	__u32 maxactive;
+	__u32 max_procs;
+	__u32 nr_live;
+	__u32 nr_exited;
+	__u32 nr_tracked;
+	__u32 max_tracked;
+	__u64 unlisted;
+	__u64 evicted;
+	__u64 table_full;
+	__u64 event_drops;
+	__u64 unattributed;
+	__u64 reset_ns;
+	struct vmastat_fault_counts total;
+};
+
+#define VMASTAT_SUMMARY_SIZE_VER0	296
+
+/* struct vmastat_track.flags */
+#define VMASTAT_TRACK_CHILDREN	_BITULL(0)	/* also children forked from now on */
+#define VMASTAT_TRACK_FLAGS_ALL	VMASTAT_TRACK_CHILDREN
+
+/**
+ * struct vmastat_track - start or stop tracking, or reset counters
+ * @size:	in: sizeof(struct vmastat_track)
+ * @flags:	in: VMASTAT_TRACK_* (VMASTAT_IOC_TRACK only, else 0)
+ * @pid:	in: the process; 0 with UNTRACK: every tracked process; 0
+ *		with RESET: every counter of the module
+ * @granule_shift: in (TRACK): log2 of the per-address attribution granule,
+ *		PAGE_SHIFT (12) to 21; 0: the module's default (parameter)
+ *
+ * TRACK allocates the per-address table, histograms and event rings (EBUSY:
+ * already tracked, ENOSPC: max_tracked reached).  A tracked process that
+ * exits keeps its data until UNTRACK.  RESET zeroes a process's counters,
+ * and its per-address table, histograms and events when it is tracked.
+ */
+struct vmastat_track {
+	__u64 size;
+	__u64 flags;
+	__s32 pid;
+	__u32 granule_shift;
+};
+
+#define VMASTAT_TRACK_SIZE_VER0	24
+
+/* log2 latency buckets: bucket 0 is [0, 2) ns, bucket i is [2^i, 2^(i+1)) */
+#define VMASTAT_HIST_BUCKETS	32
+
+/**
+ * struct vmastat_hist_query - latency histograms of a tracked process
+ * @size:	in: sizeof(struct vmastat_hist_query)
+ * @flags:	in: none defined yet: 0
+ * @pid:	in: a tracked process
+ * @nr_buckets:	out: VMASTAT_HIST_BUCKETS
+ * @hist:	out: completed (accounted) faults by enum vmastat_fault_kind,
+ *		minor (0) / major (1), and log2 of handle_mm_fault()'s run time
+ *		in nanoseconds
+ */
+struct vmastat_hist_query {
+	__u64 size;
+	__u64 flags;
+	__s32 pid;
+	__u32 nr_buckets;
+	__u64 hist[VMASTAT_FK_MAX][2][VMASTAT_HIST_BUCKETS];
+};
+
+#define VMASTAT_HIST_QUERY_SIZE_VER0	2072
+
+/* struct vmastat_event.access */
+#define VMASTAT_ACCESS_READ	0
+#define VMASTAT_ACCESS_WRITE	1
+#define VMASTAT_ACCESS_EXEC	2
+
+/* struct vmastat_event.outcome */
+#define VMASTAT_OUTCOME_MINOR	0
+#define VMASTAT_OUTCOME_MAJOR	1
+#define VMASTAT_OUTCOME_RETRY	2
+#define VMASTAT_OUTCOME_SEGV	3
+#define VMASTAT_OUTCOME_SIGBUS	4
+#define VMASTAT_OUTCOME_OOM	5
+
+/* struct vmastat_event.flags */
+#define VMASTAT_EV_GUP		_BITUL(0)	/* taken by the kernel (GUP) */
+#define VMASTAT_EV_REMOTE	_BITUL(1)	/* in another process's memory */
+#define VMASTAT_EV_COW		_BITUL(2)
+#define VMASTAT_EV_SWAPIN	_BITUL(3)
+#define VMASTAT_EV_THP		_BITUL(4)
+
+/**
+ * struct vmastat_event - one fault of a tracked process
+ * @time_ns:	when it completed, CLOCK_MONOTONIC nanoseconds
+ * @address:	the faulting address
+ * @ip:		the user instruction pointer; 0 when the fault was taken
+ *		in the kernel (GUP, or copy_to/from_user)
+ * @latency_ns:	time spent in handle_mm_fault(); 0 for SIGSEGV without it
+ * @tid:	the thread, in the caller's PID namespace (0: not visible)
+ * @cpu:	the CPU it completed on
+ * @kind:	enum vmastat_fault_kind
+ * @access:	VMASTAT_ACCESS_*
+ * @outcome:	VMASTAT_OUTCOME_*
+ * @pad:	zero
+ * @flags:	VMASTAT_EV_*
+ */
+struct vmastat_event {
+	__u64 time_ns;
+	__u64 address;
+	__u64 ip;
+	__u64 latency_ns;
+	__s32 tid;
+	__u32 cpu;
+	__u8 kind;
+	__u8 access;
+	__u8 outcome;
+	__u8 pad;
+	__u32 flags;
+};
+
+#define VMASTAT_EVENT_SIZE_VER0	48
+
+/* struct vmastat_events_query.flags */
+#define VMASTAT_EVENTS_WAIT	_BITULL(0)	/* block until there is one */
+#define VMASTAT_EVENTS_FLAGS_ALL VMASTAT_EVENTS_WAIT
+
+/**
+ * struct vmastat_events_query - take events from a tracked process's rings
+ * @size:	in: sizeof(struct vmastat_events_query)
+ * @flags:	in: VMASTAT_EVENTS_*
+ * @pid:	in: a tracked process
+ * @event_size:	in: sizeof(struct vmastat_event) as the caller knows it
+ * @events:	in: user pointer to an array of @count records
+ * @count:	in: capacity; out: events taken (in time order per CPU; the
+ *		batch as a whole is sorted by @time_ns)
+ * @pad:	zero
+ * @drops:	out: events lost so far because a ring was full
+ *
+ * Events are consumed: each is returned once.  Without VMASTAT_EVENTS_WAIT
+ * an empty ring gives @count 0; with it the call sleeps until an event
+ * arrives, the process is untracked (ESRCH) or a signal comes (EINTR).
+ */
+struct vmastat_events_query {
+	__u64 size;
+	__u64 flags;
+	__s32 pid;
+	__u32 event_size;
+	__u64 events;
+	__u32 count;
+	__u32 pad;
+	__u64 drops;
+};
+
+#define VMASTAT_EVENTS_QUERY_SIZE_VER0	48
+
 /* The ioctl numbers carry the version-0 sizes forever; @size says the rest. */
 #define VMASTAT_IOC_MAPS	_IOWR(VMASTAT_IOC_MAGIC, 1, struct vmastat_maps_query)
 #define VMASTAT_IOC_STATUS	_IOWR(VMASTAT_IOC_MAGIC, 2, struct vmastat_status)
+#define VMASTAT_IOC_SUMMARY	_IOWR(VMASTAT_IOC_MAGIC, 3, struct vmastat_summary)
+#define VMASTAT_IOC_PROCS	_IOWR(VMASTAT_IOC_MAGIC, 4, struct vmastat_procs_query)
+#define VMASTAT_IOC_TRACK	_IOW(VMASTAT_IOC_MAGIC, 5, struct vmastat_track)
+#define VMASTAT_IOC_UNTRACK	_IOW(VMASTAT_IOC_MAGIC, 6, struct vmastat_track)
+#define VMASTAT_IOC_RESET	_IOW(VMASTAT_IOC_MAGIC, 7, struct vmastat_track)
+#define VMASTAT_IOC_HIST	_IOWR(VMASTAT_IOC_MAGIC, 8, struct vmastat_hist_query)
+#define VMASTAT_IOC_EVENTS	_IOWR(VMASTAT_IOC_MAGIC, 9, struct vmastat_events_query)
 
 #endif /* _UAPI_LINUX_VMASTAT_H */

@@ -1,0 +1,1948 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmastat - per-VMA residency and page-fault accounting
+ *
+ * Page-fault accounting.  A kretprobe on handle_mm_fault() sees every fault
+ * that reaches the generic fault handler: user faults, faults under the
+ * per-VMA lock (6.4+), retried faults and the faults the kernel takes on a
+ * process's behalf (get_user_pages(): regs == NULL).  Faults that never get
+ * there (no VMA, or an access the VMA does not allow) end in SIGSEGV; the
+ * signal_generate tracepoint counts those.
+ *
+ * Two levels:
+ *
+ * - Every process has a slot in a fixed table, created at module load for
+ *   the processes that exist and on fork (sched_process_fork) for new ones,
+ *   marked exited on sched_process_exit of its last thread and kept until
+ *   room is needed (oldest exited first).  The slot's counters live in
+ *   per-CPU arrays: the fault path finds the slot by hashing the TGID
+ *   (lock-free, bounded probe) and bumps plain u64s on its own CPU.
+ *
+ * - A tracked process also has a struct vmastat_tracked: a per-address
+ *   table (open addressing, lock-free insert by cmpxchg) counting the
+ *   faults per granule, latency histograms (per CPU), and per-CPU event
+ *   rings (single producer: the CPU; single consumer: a reader under
+ *   ->read_mutex).  Per-VMA numbers are computed at read time from the
+ *   addresses, so they stay right when VMAs are split, merged or moved.
+ *
+ * The fault path takes no lock, allocates nothing and does not sleep: both
+ * kretprobe handlers and the tracepoint probes run with preemption
+ * disabled, also on PREEMPT_RT.  Slots change under vmastat_table_lock, a
+ * raw spinlock, which only the fork/exit/exec tracepoints and readers
+ * take.  Tracking data is freed after synchronize_rcu() (which waits for
+ * preemption-disabled handlers) and after the last reader's reference.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/hash.h>
+#include <linux/irq_work.h>
+#include <linux/kprobes.h>
+#include <linux/hugetlb.h>
+#include <linux/kref.h>
+#include <linux/log2.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/pgtable.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "compat.h"
+#include "fault.h"
+#include "vmastat.h"
+
+static unsigned int max_procs = 2048;
+module_param(max_procs, uint, 0444);
+MODULE_PARM_DESC(max_procs, "processes (live and exited) in the fault table (default 2048)");
+
+static unsigned int max_tracked = 8;
+module_param(max_tracked, uint, 0444);
+MODULE_PARM_DESC(max_tracked, "processes tracked per VMA at once (default 8)");
+
+static unsigned int attr_entries = 65536;
+module_param(attr_entries, uint, 0444);
+MODULE_PARM_DESC(attr_entries, "per-address granules per tracked process (default 65536)");
+
+static unsigned int ring_entries = 4096;
+module_param(ring_entries, uint, 0444);
+MODULE_PARM_DESC(ring_entries, "events per CPU per tracked process (default 4096)");
+
+static unsigned int granule_shift = PAGE_SHIFT;
+module_param(granule_shift, uint, 0444);
+MODULE_PARM_DESC(granule_shift, "default log2 of the attribution granule (default 12: a page)");
+
+static unsigned int maxactive;
+module_param(maxactive, uint, 0444);
+MODULE_PARM_DESC(maxactive, "kretprobe instances (default 0: 64 per possible CPU)");
+
+/* Slots probed by a lookup or an insert before giving up. */
+#define VMASTAT_PROBE_MAX	32
+/* Same for the per-address table of a tracked process. */
+#define VMASTAT_ATTR_PROBE	32
+/* Child trackings waiting for the work item. */
+#define VMASTAT_PENDING_MAX	16
+/* Tracking data kept ready for children forked by a tracked process. */
+#define VMASTAT_SPARES		2
+
+#define VMASTAT_FC(field) \
+	(offsetof(struct vmastat_fault_counts, field) / sizeof(u64))
+#define VMASTAT_FC_NR	(sizeof(struct vmastat_fault_counts) / sizeof(u64))
+
+enum vmastat_slot_state {
+	VMASTAT_SLOT_EMPTY,	/* never used: ends a probe */
+	VMASTAT_SLOT_LIVE,
+	VMASTAT_SLOT_EXITED,
+	VMASTAT_SLOT_FREE,	/* evicted: reusable, probes go on */
+};
+
+/**
+ * struct vmastat_slot - one process in the fault table
+ * @state:	enum vmastat_slot_state, published with release semantics
+ * @tgid:	its TGID in the initial PID namespace
+ * @start_ns:	the group leader's start time (CLOCK_BOOTTIME)
+ * @exit_ns:	when it exited, 0 while live
+ * @comm:	command name at fork, exec and exit
+ * @trk:	tracking data, RCU-protected, NULL when not tracked
+ * @exited:	on vmastat_exited_list while exited
+ */
+struct vmastat_slot {
+	u32 state;
+	pid_t tgid;
+	u64 start_ns;
+	u64 exit_ns;
+	char comm[TASK_COMM_LEN];
+	struct vmastat_tracked __rcu *trk;
+	struct list_head exited;
+};
+
+/**
+ * struct vmastat_pcpu - a CPU's share of the counters
+ * @total:	every fault seen on this CPU
+ * @hits:	handle_mm_fault() returns seen
+ * @unlisted:	accounted faults of processes without a slot
+ * @unattributed: faults of tracked processes that found no granule
+ * @procs:	per-slot counters, max_procs-sized array
+ */
+struct vmastat_pcpu {
+	struct vmastat_fault_counts total;
+	u64 hits;
+	u64 unlisted;
+	u64 unattributed;
+	struct vmastat_fault_counts *procs;
+};
+
+static DEFINE_PER_CPU(struct vmastat_pcpu, vmastat_pcpu);
+
+static struct vmastat_slot *vmastat_slots;
+static unsigned int vmastat_nslots;
+static unsigned int vmastat_slot_bits;
+static DEFINE_RAW_SPINLOCK(vmastat_table_lock);
+static LIST_HEAD(vmastat_exited_list);
+static unsigned int vmastat_nr_live;
+static unsigned int vmastat_nr_exited;
+static unsigned int vmastat_nr_tracked;
+static u64 vmastat_evicted;
+static u64 vmastat_table_full;
+static u64 vmastat_reset_ns;
+
+/* Serialises tracking changes that allocate or free (process context). */
+static DEFINE_MUTEX(vmastat_track_mutex);
+static LIST_HEAD(vmastat_spares);
+static unsigned int vmastat_nr_spares;
+static unsigned int vmastat_nr_children;	/* trackings with children */
+static struct {
+	pid_t tgid;
+	u64 start_ns;
+	unsigned int shift;
+} vmastat_pending[VMASTAT_PENDING_MAX];
+static unsigned int vmastat_nr_pending;
+static u64 vmastat_children_lost;
+static void vmastat_track_work_fn(struct work_struct *work);
+static DECLARE_WORK(vmastat_track_work, vmastat_track_work_fn);
+static bool vmastat_stopping;
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static u32 vmastat_fault_kind(struct vm_area_struct *vma)
+{
+	struct file *file = vma->vm_file;
+
+	if (vma_is_anonymous(vma))
+		return VMASTAT_FK_ANON;
+	if (!file || is_vm_hugetlb_page(vma))
+		return VMASTAT_FK_OTHER;
+	if (!S_ISREG(file_inode(file)->i_mode))
+		return VMASTAT_FK_OTHER;
+	if (file_inode(file)->i_sb->s_magic == TMPFS_MAGIC)
+		return VMASTAT_FK_SHMEM;
+	return VMASTAT_FK_FILE;
+}
+
+static int vmastat_slot_find(pid_t tgid)
+{
+	unsigned int i = hash_32(tgid, vmastat_slot_bits);
+	unsigned int n;
+
+	for (n = 0; n < VMASTAT_PROBE_MAX; n++) {
+		struct vmastat_slot *s = &vmastat_slots[i];
+		/* pairs with the release in vmastat_slot_insert() */
+		u32 state = smp_load_acquire(&s->state);
+
+		if (state == VMASTAT_SLOT_EMPTY)
+			return -1;
+		if (state == VMASTAT_SLOT_LIVE && READ_ONCE(s->tgid) == tgid)
+			return i;
+		i = (i + 1) & (vmastat_nslots - 1);
+	}
+	return -1;
+}
+
+static void vmastat_slot_zero(unsigned int i)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(&per_cpu(vmastat_pcpu, cpu).procs[i], 0,
+		       sizeof(struct vmastat_fault_counts));
+}
+
+/* Drop an exited, untracked slot.  Table lock held. */
+static void vmastat_slot_evict(struct vmastat_slot *s)
+{
+	list_del_init(&s->exited);
+	vmastat_nr_exited--;
+	vmastat_evicted++;
+	WRITE_ONCE(s->state, VMASTAT_SLOT_FREE);
+}
+
+static bool vmastat_evict_oldest(void)
+{
+	struct vmastat_slot *s;
+
+	list_for_each_entry(s, &vmastat_exited_list, exited) {
+		if (!rcu_access_pointer(s->trk)) {
+			vmastat_slot_evict(s);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Give process @p (a thread group leader) a slot.  Table lock held.
+ * Returns the slot, or -1 when the table has no room.
+ */
+static int vmastat_slot_insert(struct task_struct *p)
+{
+	pid_t tgid = task_tgid_nr(p);
+	unsigned int i, n;
+	int found;
+
+	found = vmastat_slot_find(tgid);
+	if (found >= 0)
+		return found;
+
+	if (vmastat_nr_live + vmastat_nr_exited >= max_procs &&
+	    !vmastat_evict_oldest()) {
+		vmastat_table_full++;
+		return -1;
+	}
+
+	i = hash_32(tgid, vmastat_slot_bits);
+	for (n = 0; n < VMASTAT_PROBE_MAX; n++) {
+		struct vmastat_slot *s = &vmastat_slots[i];
+
+		if (s->state == VMASTAT_SLOT_EXITED &&
+		    !rcu_access_pointer(s->trk))
+			vmastat_slot_evict(s);
+		if (s->state == VMASTAT_SLOT_EMPTY ||
+		    s->state == VMASTAT_SLOT_FREE) {
+			WRITE_ONCE(s->tgid, tgid);
+			s->start_ns = p->group_leader->start_boottime;
+			s->exit_ns = 0;
+			memcpy(s->comm, p->comm, sizeof(s->comm));
+			s->comm[sizeof(s->comm) - 1] = '\0';
+			RCU_INIT_POINTER(s->trk, NULL);
+			vmastat_slot_zero(i);
+			vmastat_nr_live++;
+			/* publish the fields above to lock-free lookups */
+			smp_store_release(&s->state, VMASTAT_SLOT_LIVE);
+			return i;
+		}
+		i = (i + 1) & (vmastat_nslots - 1);
+	}
+	vmastat_table_full++;
+	return -1;
+}
+
+/* ---- tracking data ----------------------------------------------------- */
+
+/* Counters of one granule; one cache line with its key. */
+enum {
+	VMASTAT_AC_MINOR,
+	VMASTAT_AC_MAJOR,
+	VMASTAT_AC_READ,
+	VMASTAT_AC_WRITE,
+	VMASTAT_AC_EXEC,
+	VMASTAT_AC_GUP,
+	VMASTAT_AC_COW,
+	VMASTAT_AC_SWAPIN,
+	VMASTAT_AC_THP,
+	VMASTAT_AC_RETRY,
+	VMASTAT_AC_SEGV,
+	VMASTAT_AC_SIGBUS,
+	VMASTAT_AC_OOM,
+	VMASTAT_AC_KINDS,
+	VMASTAT_AC_NR
+};
+
+struct vmastat_attr {
+	u64 key;			/* granule number + 1; 0: free */
+	atomic_t c[VMASTAT_AC_NR];
+};
+
+struct vmastat_ring {
+	u64 head;			/* written by the CPU's fault path */
+	u64 tail;			/* written by the reader */
+	u64 drops;
+	struct vmastat_event *ev;
+};
+
+#define VMASTAT_HIST_NR	(VMASTAT_FK_MAX * 2 * VMASTAT_HIST_BUCKETS)
+
+/**
+ * struct vmastat_tracked - what is kept for a tracked process
+ * @ref:	readers' references, plus one for the slot
+ * @node:	on vmastat_spares while a spare
+ * @tgid:	the process (initial PID namespace)
+ * @start_ns:	its start time, to tell it from a later process of that TGID
+ * @children:	children forked from now on are tracked too
+ * @dead:	untracked: blocked readers leave
+ * @shift:	log2 of the attribution granule
+ * @attr_mask:	entries in @attr minus one
+ * @attr:	the per-address table
+ * @hist:	per-CPU latency histograms, VMASTAT_HIST_NR counters
+ * @ring:	per-CPU event rings
+ * @waiters:	readers sleeping in @wait
+ * @wait:	where readers of the event stream sleep
+ * @wake:	wakes @wait from the fault path (which cannot take its lock)
+ * @read_mutex:	one consumer of the rings at a time
+ */
+struct vmastat_tracked {
+	struct kref ref;
+	struct list_head node;
+	pid_t tgid;
+	u64 start_ns;
+	bool children;
+	bool dead;
+	unsigned int shift;
+	unsigned int attr_mask;
+	struct vmastat_attr *attr;
+	u64 __percpu *hist;
+	struct vmastat_ring __percpu *ring;
+	atomic_t waiters;
+	wait_queue_head_t wait;
+	struct irq_work wake;
+	struct mutex read_mutex;	/* see above */
+};
+
+static void vmastat_wake_fn(struct irq_work *work)
+{
+	struct vmastat_tracked *t = container_of(work, struct vmastat_tracked,
+						 wake);
+
+	wake_up_all(&t->wait);
+}
+
+static void vmastat_tracked_free(struct vmastat_tracked *t)
+{
+	int cpu;
+
+	if (!t)
+		return;
+	irq_work_sync(&t->wake);
+	if (t->ring) {
+		for_each_possible_cpu(cpu)
+			kvfree(per_cpu_ptr(t->ring, cpu)->ev);
+		free_percpu(t->ring);
+	}
+	free_percpu(t->hist);
+	kvfree(t->attr);
+	kfree(t);
+}
+
+static void vmastat_tracked_release(struct kref *ref)
+{
+	vmastat_tracked_free(container_of(ref, struct vmastat_tracked, ref));
+}
+
+/**
+ * vmastat_tracked_put() - drop a reference taken by vmastat_tracked_get()
+ * @t: the tracking data
+ */
+void vmastat_tracked_put(struct vmastat_tracked *t)
+{
+	kref_put(&t->ref, vmastat_tracked_release);
+}
+
+static struct vmastat_tracked *vmastat_tracked_alloc(unsigned int shift)
+{
+	struct vmastat_tracked *t;
+	int cpu;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	kref_init(&t->ref);
+	INIT_LIST_HEAD(&t->node);
+	init_waitqueue_head(&t->wait);
+	init_irq_work(&t->wake, vmastat_wake_fn);
+	mutex_init(&t->read_mutex);
+	t->shift = shift;
+	t->attr_mask = attr_entries - 1;
+	t->attr = kvcalloc(attr_entries, sizeof(*t->attr), GFP_KERNEL);
+	t->hist = __alloc_percpu(VMASTAT_HIST_NR * sizeof(u64), sizeof(u64));
+	t->ring = alloc_percpu(struct vmastat_ring);
+	if (!t->attr || !t->hist || !t->ring)
+		goto err_free;
+	for_each_possible_cpu(cpu) {
+		struct vmastat_ring *r = per_cpu_ptr(t->ring, cpu);
+
+		r->ev = kvcalloc(ring_entries, sizeof(*r->ev), GFP_KERNEL);
+		if (!r->ev)
+			goto err_free;
+	}
+	return t;
+
+err_free:
+	vmastat_tracked_free(t);
+	return NULL;
+}
+
+/* Table lock held: slot @i's tracking data. */
+static struct vmastat_tracked *vmastat_trk_locked(unsigned int i)
+{
+	return rcu_dereference_protected(vmastat_slots[i].trk,
+					 lockdep_is_held(&vmastat_table_lock));
+}
+
+/* Table lock held: attach @t to slot @i. */
+static void vmastat_attach(unsigned int i, struct vmastat_tracked *t)
+{
+	struct vmastat_slot *s = &vmastat_slots[i];
+
+	t->tgid = s->tgid;
+	t->start_ns = s->start_ns;
+	rcu_assign_pointer(s->trk, t);
+	vmastat_nr_tracked++;
+	if (t->children)
+		vmastat_nr_children++;
+}
+
+/* ---- the fault path ------------------------------------------------------ */
+
+/* struct vmastat_fault_data.pte */
+#define VMASTAT_PTE_COW		BIT(0)
+#define VMASTAT_PTE_SWAP	BIT(1)
+#define VMASTAT_PTE_PMD_NONE	BIT(2)
+
+/**
+ * struct vmastat_fault_data - what the entry handler saw, for the return
+ * @t0:		local_clock() at entry, when the process is tracked
+ * @address:	the faulting address
+ * @ip:		user instruction pointer, 0 if the fault came from the kernel
+ * @mm:		the address space that faulted
+ * @flags:	FAULT_FLAG_*
+ * @slot:	the current process's slot, -1 if none
+ * @kind:	enum vmastat_fault_kind
+ * @pte:	VMASTAT_PTE_*: what the page table held at entry
+ * @gup:	taken by the kernel (regs == NULL)
+ * @remote:	@mm is not the current process's
+ * @timed:	@t0 is valid
+ * @thp_ok:	the VMA may get a transparent huge page
+ */
+struct vmastat_fault_data {
+	u64 t0;
+	unsigned long address;
+	unsigned long ip;
+	struct mm_struct *mm;
+	unsigned int flags;
+	int slot;
+	u8 kind;
+	u8 pte;
+	u8 gup;
+	u8 remote;
+	u8 timed;
+	u8 thp_ok;
+};
+
+/*
+ * Walk down to the PMD of @addr without locks.  The caller is inside the
+ * fault (the VMA or mmap lock is held), so upper tables stay; PTE tables
+ * can be freed by RCU on newer kernels, hence rcu_read_lock().
+ */
+static pmd_t *vmastat_pmdp(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset(mm, addr);
+	p4d_t *p4d;
+	pud_t *pud;
+	pud_t pudval;
+
+	if (pgd_none(READ_ONCE(*pgd)))
+		return NULL;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(READ_ONCE(*p4d)))
+		return NULL;
+	pud = pud_offset(p4d, addr);
+	pudval = READ_ONCE(*pud);
+	if (pud_none(pudval) || !pud_present(pudval) || pud_leaf(pudval))
+		return NULL;
+	return pmd_offset(pud, addr);
+}
+
+static u8 vmastat_peek(struct vm_area_struct *vma, unsigned long addr,
+		       unsigned int flags)
+{
+	pmd_t *pmdp;
+	pmd_t pmdval;
+	pte_t pte;
+	u8 ret = 0;
+
+	if (is_vm_hugetlb_page(vma))
+		return 0;
+	rcu_read_lock();
+	pmdp = vmastat_pmdp(vma->vm_mm, addr);
+	if (!pmdp) {
+		ret = VMASTAT_PTE_PMD_NONE;
+		goto out;
+	}
+	pmdval = vmastat_pmdp_get_lockless(pmdp);
+	if (pmd_none(pmdval)) {
+		ret = VMASTAT_PTE_PMD_NONE;
+		goto out;
+	}
+	if (!pmd_present(pmdval) || pmd_trans_huge(pmdval) ||
+	    pmd_bad(pmdval))
+		goto out;
+	pte = ptep_get(pte_offset_kernel(&pmdval, addr));
+	if (pte_present(pte)) {
+		if ((flags & FAULT_FLAG_WRITE) && !pte_write(pte) &&
+		    !(vma->vm_flags & VM_SHARED))
+			ret = VMASTAT_PTE_COW;
+	} else if (!pte_none(pte)) {
+		if (!non_swap_entry(pte_to_swp_entry(pte)))
+			ret = VMASTAT_PTE_SWAP;
+	}
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+static bool vmastat_thp_mapped(struct mm_struct *mm, unsigned long addr)
+{
+	pmd_t *pmdp;
+	bool ret = false;
+
+	rcu_read_lock();
+	pmdp = vmastat_pmdp(mm, addr);
+	if (pmdp)
+		ret = pmd_trans_huge(vmastat_pmdp_get_lockless(pmdp));
+	rcu_read_unlock();
+	return ret;
+}
+
+static struct vmastat_tracked *vmastat_slot_trk(int slot)
+{
+	if (slot < 0)
+		return NULL;
+	return rcu_dereference_sched(vmastat_slots[slot].trk);
+}
+
+static struct vmastat_attr *vmastat_attr_get(struct vmastat_tracked *t,
+					     unsigned long addr)
+{
+	u64 key = (addr >> t->shift) + 1;
+	unsigned int i = hash_64(key, 32) & t->attr_mask;
+	unsigned int n;
+
+	for (n = 0; n < VMASTAT_ATTR_PROBE; n++) {
+		struct vmastat_attr *a = &t->attr[i];
+		u64 k = READ_ONCE(a->key);
+
+		if (!k) {
+			k = cmpxchg(&a->key, 0, key);
+			if (!k)
+				return a;
+		}
+		if (k == key)
+			return a;
+		i = (i + 1) & t->attr_mask;
+	}
+	return NULL;
+}
+
+/* The per-tracked-process part of one fault: granule, histogram, event. */
+static void vmastat_track_fault(struct vmastat_tracked *t,
+				const struct vmastat_fault_data *d,
+				u32 outcome, u32 evflags, u32 access,
+				u64 latency)
+{
+	struct vmastat_ring *r;
+	struct vmastat_event *ev;
+	u64 head;
+
+	if (!d->remote) {
+		struct vmastat_attr *a = vmastat_attr_get(t, d->address);
+
+		if (!a) {
+			this_cpu_inc(vmastat_pcpu.unattributed);
+		} else {
+			static const u8 oc[] = {
+				[VMASTAT_OUTCOME_MINOR] = VMASTAT_AC_MINOR,
+				[VMASTAT_OUTCOME_MAJOR] = VMASTAT_AC_MAJOR,
+				[VMASTAT_OUTCOME_RETRY] = VMASTAT_AC_RETRY,
+				[VMASTAT_OUTCOME_SEGV] = VMASTAT_AC_SEGV,
+				[VMASTAT_OUTCOME_SIGBUS] = VMASTAT_AC_SIGBUS,
+				[VMASTAT_OUTCOME_OOM] = VMASTAT_AC_OOM,
+			};
+
+			atomic_inc(&a->c[oc[outcome]]);
+			if (outcome <= VMASTAT_OUTCOME_MAJOR) {
+				atomic_inc(&a->c[VMASTAT_AC_READ + access]);
+				if (evflags & VMASTAT_EV_GUP)
+					atomic_inc(&a->c[VMASTAT_AC_GUP]);
+				if (evflags & VMASTAT_EV_COW)
+					atomic_inc(&a->c[VMASTAT_AC_COW]);
+				if (evflags & VMASTAT_EV_SWAPIN)
+					atomic_inc(&a->c[VMASTAT_AC_SWAPIN]);
+				if (evflags & VMASTAT_EV_THP)
+					atomic_inc(&a->c[VMASTAT_AC_THP]);
+			}
+			atomic_or(BIT(d->kind), &a->c[VMASTAT_AC_KINDS]);
+		}
+	}
+
+	if (outcome <= VMASTAT_OUTCOME_MAJOR && d->timed) {
+		u64 *h = this_cpu_ptr(t->hist);
+		unsigned int b = latency < 2 ? 0 :
+			min_t(unsigned int, ilog2(latency),
+			      VMASTAT_HIST_BUCKETS - 1);
+
+		h[(d->kind * 2 + outcome) * VMASTAT_HIST_BUCKETS + b]++;
+	}
+
+	r = this_cpu_ptr(t->ring);
+	head = r->head;
+	/* the reader is done with the slots below tail: pairs with its release */
+	if (head - smp_load_acquire(&r->tail) >= ring_entries) {
+		r->drops++;
+		return;
+	}
+	ev = &r->ev[head & (ring_entries - 1)];
+	ev->time_ns = ktime_get_mono_fast_ns();
+	ev->address = d->address;
+	ev->ip = d->ip;
+	ev->latency_ns = latency;
+	ev->tid = task_pid_nr(current);
+	ev->cpu = smp_processor_id();
+	ev->kind = d->kind;
+	ev->access = access;
+	ev->outcome = outcome;
+	ev->pad = 0;
+	ev->flags = evflags;
+	/* publish the event: pairs with the reader's acquire of head */
+	smp_store_release(&r->head, head + 1);
+	/* Pairs with the barrier in set_current_state() of a reader. */
+	smp_mb();
+	if (atomic_read(&t->waiters))
+		irq_work_queue(&t->wake);
+}
+
+static int vmastat_fault_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct vmastat_fault_data *d = (void *)ri->data;
+	struct vm_area_struct *vma =
+		(void *)regs_get_kernel_argument(regs, 0);
+	struct pt_regs *uregs = (void *)regs_get_kernel_argument(regs, 3);
+
+	d->address = regs_get_kernel_argument(regs, 1);
+	d->flags = regs_get_kernel_argument(regs, 2);
+	d->mm = vma->vm_mm;
+	d->slot = vmastat_slot_find(current->tgid);
+	d->kind = vmastat_fault_kind(vma);
+	d->gup = !uregs;
+	d->ip = uregs && user_mode(uregs) ? instruction_pointer(uregs) : 0;
+	d->remote = vma->vm_mm != current->mm;
+	d->pte = vmastat_peek(vma, d->address, d->flags);
+	d->thp_ok = (d->pte & VMASTAT_PTE_PMD_NONE) &&
+		    !(vma->vm_flags & VM_NOHUGEPAGE);
+	d->timed = !!vmastat_slot_trk(d->slot);
+	if (d->timed)
+		d->t0 = local_clock();
+	return 0;
+}
+
+static int vmastat_fault_return(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct vmastat_fault_data *d = (void *)ri->data;
+	vm_fault_t ret = (__force vm_fault_t)regs_return_value(regs);
+	struct vmastat_pcpu *pc = this_cpu_ptr(&vmastat_pcpu);
+	u64 *tot = (u64 *)&pc->total;
+	u64 *proc = d->slot >= 0 ? (u64 *)&pc->procs[d->slot] : NULL;
+	struct vmastat_tracked *t;
+	unsigned int idx[10];
+	unsigned int n = 0, i;
+	u32 outcome, access, evflags = 0;
+	u64 latency = 0;
+
+	pc->hits++;
+	if (d->flags & FAULT_FLAG_INSTRUCTION)
+		access = VMASTAT_ACCESS_EXEC;
+	else if (d->flags & FAULT_FLAG_WRITE)
+		access = VMASTAT_ACCESS_WRITE;
+	else
+		access = VMASTAT_ACCESS_READ;
+	if (d->gup)
+		evflags |= VMASTAT_EV_GUP;
+	if (d->remote)
+		evflags |= VMASTAT_EV_REMOTE;
+
+	if (ret & VM_FAULT_RETRY) {
+		outcome = VMASTAT_OUTCOME_RETRY;
+		idx[n++] = VMASTAT_FC(retry);
+	} else if (ret & VM_FAULT_ERROR) {
+		if (ret & VM_FAULT_OOM) {
+			outcome = VMASTAT_OUTCOME_OOM;
+			idx[n++] = VMASTAT_FC(oom);
+		} else if (ret & VM_FAULT_SIGSEGV) {
+			outcome = VMASTAT_OUTCOME_SEGV;
+			/* A user fault's SIGSEGV is counted as the signal. */
+			if (d->gup)
+				idx[n++] = VMASTAT_FC(segv);
+		} else {
+			outcome = VMASTAT_OUTCOME_SIGBUS;
+			idx[n++] = VMASTAT_FC(sigbus);
+		}
+	} else {
+		/* mm_account_fault(): a retried fault that completes is major */
+		bool major = (ret & VM_FAULT_MAJOR) ||
+			     (d->flags & FAULT_FLAG_TRIED);
+
+		outcome = major ? VMASTAT_OUTCOME_MAJOR : VMASTAT_OUTCOME_MINOR;
+		idx[n++] = major ? VMASTAT_FC(major) : VMASTAT_FC(minor);
+		idx[n++] = VMASTAT_FC(anon_minor) + d->kind * 2 + major;
+		idx[n++] = VMASTAT_FC(read) + access;
+		if (d->gup)
+			idx[n++] = major ? VMASTAT_FC(gup_major) :
+					   VMASTAT_FC(gup_minor);
+		if (d->remote)
+			idx[n++] = VMASTAT_FC(remote);
+		if (d->pte & VMASTAT_PTE_COW) {
+			idx[n++] = VMASTAT_FC(cow);
+			evflags |= VMASTAT_EV_COW;
+		}
+		if (d->pte & VMASTAT_PTE_SWAP) {
+			idx[n++] = VMASTAT_FC(swapin);
+			evflags |= VMASTAT_EV_SWAPIN;
+		}
+		if (d->thp_ok && !(ret & VM_FAULT_COMPLETED) &&
+		    vmastat_thp_mapped(d->mm, d->address)) {
+			idx[n++] = VMASTAT_FC(thp);
+			evflags |= VMASTAT_EV_THP;
+		}
+		if (!proc)
+			pc->unlisted++;
+	}
+
+	for (i = 0; i < n; i++) {
+		tot[idx[i]]++;
+		if (proc)
+			proc[idx[i]]++;
+	}
+
+	t = vmastat_slot_trk(d->slot);
+	if (t) {
+		if (d->timed) {
+			s64 dt = local_clock() - d->t0;
+
+			latency = dt > 0 ? dt : 0;
+		}
+		vmastat_track_fault(t, d, outcome, evflags, access, latency);
+	}
+	return 0;
+}
+
+static struct kretprobe vmastat_krp = {
+	.kp.symbol_name	= "handle_mm_fault",
+	.entry_handler	= vmastat_fault_entry,
+	.handler	= vmastat_fault_return,
+	.data_size	= sizeof(struct vmastat_fault_data),
+};
+
+/* ---- tracepoints --------------------------------------------------------- */
+
+static void vmastat_fork_probe(void *data, struct task_struct *parent,
+			       struct task_struct *child)
+{
+	struct vmastat_tracked *t;
+	unsigned long irqflags;
+	int pslot, slot;
+
+	if ((child->flags & PF_KTHREAD) || !thread_group_leader(child))
+		return;
+
+	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+	slot = vmastat_slot_insert(child);
+	pslot = vmastat_slot_find(parent->tgid);
+	t = pslot >= 0 ? vmastat_trk_locked(pslot) : NULL;
+	if (slot >= 0 && t && t->children && !vmastat_stopping) {
+		struct vmastat_tracked *spare;
+
+		spare = list_first_entry_or_null(&vmastat_spares,
+						 struct vmastat_tracked, node);
+		if (spare && vmastat_nr_tracked < max_tracked) {
+			list_del_init(&spare->node);
+			vmastat_nr_spares--;
+			spare->children = true;
+			spare->shift = t->shift;
+			vmastat_attach(slot, spare);
+		} else if (vmastat_nr_pending < VMASTAT_PENDING_MAX) {
+			vmastat_pending[vmastat_nr_pending].tgid =
+				vmastat_slots[slot].tgid;
+			vmastat_pending[vmastat_nr_pending].start_ns =
+				vmastat_slots[slot].start_ns;
+			vmastat_pending[vmastat_nr_pending].shift = t->shift;
+			vmastat_nr_pending++;
+		} else {
+			vmastat_children_lost++;
+		}
+		queue_work(system_wq, &vmastat_track_work);
+	}
+	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+}
+
+static void vmastat_exec_probe(void *data, struct task_struct *p,
+			       pid_t old_pid, struct linux_binprm *bprm)
+{
+	unsigned long irqflags;
+	int slot;
+
+	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+	slot = vmastat_slot_find(p->tgid);
+	if (slot >= 0)
+		memcpy(vmastat_slots[slot].comm, p->comm, TASK_COMM_LEN - 1);
+	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+}
+
+static void vmastat_exit_probe(void *data, struct task_struct *p)
+{
+	unsigned long irqflags;
+	struct vmastat_slot *s;
+	int slot;
+
+	/* Only the last thread of the group: live counts threads left. */
+	if (atomic_read(&p->signal->live))
+		return;
+
+	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+	slot = vmastat_slot_find(p->tgid);
+	if (slot >= 0) {
+		s = &vmastat_slots[slot];
+		s->exit_ns = ktime_get_boot_fast_ns();
+		memcpy(s->comm, p->comm, TASK_COMM_LEN - 1);
+		WRITE_ONCE(s->state, VMASTAT_SLOT_EXITED);
+		list_add_tail(&s->exited, &vmastat_exited_list);
+		vmastat_nr_live--;
+		vmastat_nr_exited++;
+	}
+	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+}
+
+/*
+ * SIGSEGV for a bad address or access: x86 sends it from the fault
+ * handler without calling handle_mm_fault(), so this is where such faults
+ * are seen.  It runs in the faulting task (force_sig_fault()).
+ */
+static void vmastat_signal_probe(void *data, int sig,
+				 struct kernel_siginfo *info,
+				 struct task_struct *task, int group,
+				 int result)
+{
+	struct vmastat_fault_data d = {};
+	struct vmastat_pcpu *pc;
+	struct vmastat_tracked *t;
+
+	if (sig != SIGSEGV || task != current ||
+	    (unsigned long)info <= (unsigned long)SEND_SIG_PRIV)
+		return;
+	if (info->si_code != SEGV_MAPERR && info->si_code != SEGV_ACCERR &&
+	    info->si_code != SEGV_PKUERR)
+		return;
+
+	preempt_disable_notrace();
+	pc = this_cpu_ptr(&vmastat_pcpu);
+	d.slot = vmastat_slot_find(current->tgid);
+	pc->total.segv++;
+	if (d.slot >= 0)
+		pc->procs[d.slot].segv++;
+	t = vmastat_slot_trk(d.slot);
+	if (t) {
+		struct pt_regs *regs = task_pt_regs(current);
+
+		d.address = (unsigned long)info->si_addr;
+		d.ip = instruction_pointer(regs);
+		d.kind = VMASTAT_FK_OTHER;
+		vmastat_track_fault(t, &d, VMASTAT_OUTCOME_SEGV, 0,
+				    VMASTAT_ACCESS_READ, 0);
+	}
+	preempt_enable_notrace();
+}
+
+static struct {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+	bool registered;
+} vmastat_tps[] = {
+	{ "sched_process_fork",	vmastat_fork_probe },
+	{ "sched_process_exec",	vmastat_exec_probe },
+	{ "sched_process_exit",	vmastat_exit_probe },
+	{ "signal_generate",	vmastat_signal_probe },
+};
+
+static void vmastat_tp_find(struct tracepoint *tp, void *priv)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmastat_tps); i++)
+		if (!strcmp(tp->name, vmastat_tps[i].name))
+			vmastat_tps[i].tp = tp;
+}
+
+static void vmastat_tps_unregister(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmastat_tps); i++) {
+		if (!vmastat_tps[i].registered)
+			continue;
+		tracepoint_probe_unregister(vmastat_tps[i].tp,
+					    vmastat_tps[i].probe, NULL);
+		vmastat_tps[i].registered = false;
+	}
+	tracepoint_synchronize_unregister();
+}
+
+static int vmastat_tps_register(void)
+{
+	int err, i;
+
+	for_each_kernel_tracepoint(vmastat_tp_find, NULL);
+	for (i = 0; i < ARRAY_SIZE(vmastat_tps); i++) {
+		if (!vmastat_tps[i].tp) {
+			pr_err("tracepoint %s not found\n", vmastat_tps[i].name);
+			err = -ENOENT;
+			goto err_unregister;
+		}
+		err = tracepoint_probe_register(vmastat_tps[i].tp,
+						vmastat_tps[i].probe, NULL);
+		if (err)
+			goto err_unregister;
+		vmastat_tps[i].registered = true;
+	}
+	return 0;
+
+err_unregister:
+	vmastat_tps_unregister();
+	return err;
+}
+
+/* ---- child tracking, spare data ------------------------------------------ */
+
+static void vmastat_track_work_fn(struct work_struct *work)
+{
+	struct vmastat_tracked *t;
+	unsigned long irqflags;
+
+	mutex_lock(&vmastat_track_mutex);
+	for (;;) {
+		pid_t tgid;
+		u64 start_ns;
+		unsigned int shift;
+		int slot;
+
+		raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+		if (!vmastat_nr_pending || vmastat_stopping) {
+			raw_spin_unlock_irqrestore(&vmastat_table_lock,
+						   irqflags);
+			break;
+		}
+		vmastat_nr_pending--;
+		tgid = vmastat_pending[vmastat_nr_pending].tgid;
+		start_ns = vmastat_pending[vmastat_nr_pending].start_ns;
+		shift = vmastat_pending[vmastat_nr_pending].shift;
+		raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+
+		t = vmastat_tracked_alloc(shift);
+		if (!t)
+			break;
+		t->children = true;
+		raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+		slot = vmastat_slot_find(tgid);
+		if (slot >= 0 && vmastat_slots[slot].start_ns == start_ns &&
+		    !rcu_access_pointer(vmastat_slots[slot].trk) &&
+		    vmastat_nr_tracked < max_tracked) {
+			vmastat_attach(slot, t);
+			t = NULL;
+		}
+		raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+		if (t)
+			vmastat_tracked_put(t);
+	}
+
+	for (;;) {
+		bool want;
+
+		raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+		want = !vmastat_stopping && vmastat_nr_children &&
+		       vmastat_nr_spares < VMASTAT_SPARES &&
+		       vmastat_nr_tracked + vmastat_nr_spares < max_tracked;
+		raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+		if (!want)
+			break;
+		t = vmastat_tracked_alloc(granule_shift);
+		if (!t)
+			break;
+		raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+		list_add_tail(&t->node, &vmastat_spares);
+		vmastat_nr_spares++;
+		raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+	}
+	mutex_unlock(&vmastat_track_mutex);
+}
+
+static void vmastat_spares_free(void)
+{
+	struct vmastat_tracked *t, *tmp;
+	unsigned long irqflags;
+	LIST_HEAD(list);
+
+	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+	list_splice_init(&vmastat_spares, &list);
+	vmastat_nr_spares = 0;
+	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+	list_for_each_entry_safe(t, tmp, &list, node) {
+		list_del(&t->node);
+		vmastat_tracked_put(t);
+	}
+}
+
+/* ---- control: track, untrack, reset -------------------------------------- */
+
+/*
+ * The slot of TGID @tgid (initial namespace): the live one, else, with
+ * @exited, the most recent exited one.  With @tracked only slots that
+ * have tracking data count.  Table lock held.
+ */
+static int vmastat_slot_lookup(pid_t tgid, bool exited, bool tracked)
+{
+	int best = -1;
+	unsigned int i;
+
+	for (i = 0; i < vmastat_nslots; i++) {
+		struct vmastat_slot *s = &vmastat_slots[i];
+
+		if (s->tgid != tgid || (tracked && !rcu_access_pointer(s->trk)))
+			continue;
+		if (s->state == VMASTAT_SLOT_LIVE)
+			return i;
+		if (exited && s->state == VMASTAT_SLOT_EXITED &&
+		    (best < 0 || s->exit_ns > vmastat_slots[best].exit_ns))
+			best = i;
+	}
+	return best;
+}
+
+/*
+ * Caller's PID number -> TGID in the initial namespace, 0 if no such
+ * process.  An exited process can only be named from the initial
+ * namespace.  *@live says whether a task exists.
+ */
+static pid_t vmastat_global_tgid(pid_t nr, bool *live, bool *kthread)
+{
+	struct task_struct *task;
+	pid_t tgid = 0;
+
+	*live = false;
+	*kthread = false;
+	if (nr <= 0)
+		return 0;
+	rcu_read_lock();
+	task = pid_task(find_vpid(nr), PIDTYPE_PID);
+	if (task) {
+		tgid = task_tgid_nr(task);
+		*live = true;
+		*kthread = task->flags & PF_KTHREAD;
+	}
+	rcu_read_unlock();
+	if (!task && task_active_pid_ns(current) == &init_pid_ns)
+		tgid = nr;
+	return tgid;
+}
+
+/* TGID (initial namespace) -> the caller's number, 0 if not visible. */
+static pid_t vmastat_local_nr(pid_t tgid)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	pid_t nr;
+
+	if (ns == &init_pid_ns)
+		return tgid;
+	rcu_read_lock();
+	nr = pid_nr_ns(find_pid_ns(tgid, &init_pid_ns), ns);
+	rcu_read_unlock();
+	return nr;
+}
+
+/**
+ * vmastat_track() - start tracking a process
+ * @nr:		the process, in the caller's PID namespace
+ * @children:	also track the children it forks from now on
+ * @shift:	log2 of the attribution granule, 0 for the default
+ *
+ * Return: 0, -ESRCH, -EOPNOTSUPP (kernel thread), -EBUSY (tracked
+ * already), -ENOSPC (max_tracked reached, or no room in the table),
+ * -EINVAL (bad @shift), -ENOMEM.
+ */
+int vmastat_track(pid_t nr, bool children, unsigned int shift)
+{
+	struct vmastat_tracked *t;
+	unsigned long irqflags;
+	bool live, kthread;
+	pid_t tgid;
+	int err = 0;
+	int slot;
+
+	if (!shift)
+		shift = granule_shift;
+	if (shift < PAGE_SHIFT || shift > PMD_SHIFT)
+		return -EINVAL;
+	tgid = vmastat_global_tgid(nr, &live, &kthread);
+	if (kthread)
+		return -EOPNOTSUPP;
+	if (!live)
+		return -ESRCH;
+
+	t = vmastat_tracked_alloc(shift);
+	if (!t)
+		return -ENOMEM;
+	t->children = children;
+
+	mutex_lock(&vmastat_track_mutex);
+	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+	slot = vmastat_slot_find(tgid);
+	if (slot < 0)
+		err = -ENOSPC;
+	else if (rcu_access_pointer(vmastat_slots[slot].trk))
+		err = -EBUSY;
+	else if (vmastat_nr_tracked >= max_tracked)
+		err = -ENOSPC;
+	else
+		vmastat_attach(slot, t);
+	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+	mutex_unlock(&vmastat_track_mutex);
+
+	if (err) {
+		vmastat_tracked_put(t);
+		return err;
+	}
+	if (children)
+		queue_work(system_wq, &vmastat_track_work);
+	return 0;
+}
+
+/* Detach slot @i's tracking data.  Table lock held. */
+static struct vmastat_tracked *vmastat_detach(unsigned int i)
+{
+	struct vmastat_slot *s = &vmastat_slots[i];
+	struct vmastat_tracked *t;
+
+	t = vmastat_trk_locked(i);
+	if (!t)
+		return NULL;
+	RCU_INIT_POINTER(s->trk, NULL);
+	vmastat_nr_tracked--;
+	if (t->children)
+		vmastat_nr_children--;
+	return t;
+}
+
+static void vmastat_kill_tracked(struct vmastat_tracked *t)
+{
+	WRITE_ONCE(t->dead, true);
+	wake_up_all(&t->wait);
+	vmastat_tracked_put(t);
+}
+
+/**
+ * vmastat_untrack() - stop tracking, free the data once no reader has it
+ * @nr: the process in the caller's PID namespace, 0 for all
+ *
+ * Return: 0, -ESRCH (no such process), -ENODATA (not tracked).
+ */
+int vmastat_untrack(pid_t nr)
+{
+	struct vmastat_tracked *list[16];
+	unsigned long irqflags;
+	unsigned int i, n, total = 0;
+	bool live, kthread, more, known = false;
+	pid_t tgid = 0;
+	int slot;
+
+	if (nr) {
+		tgid = vmastat_global_tgid(nr, &live, &kthread);
+		if (!tgid)
+			return -ESRCH;
+	}
+
+	mutex_lock(&vmastat_track_mutex);
+	do {
+		more = false;
+		n = 0;
+		raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+		if (nr) {
+			slot = vmastat_slot_lookup(tgid, true, true);
+			if (slot >= 0)
+				list[n++] = vmastat_detach(slot);
+			known = vmastat_slot_lookup(tgid, true, false) >= 0;
+		} else {
+			for (i = 0; i < vmastat_nslots; i++) {
+				if (!rcu_access_pointer(vmastat_slots[i].trk))
+					continue;
+				if (n == ARRAY_SIZE(list)) {
+					more = true;
+					break;
+				}
+				list[n++] = vmastat_detach(i);
+			}
+		}
+		raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+		if (n)
+			synchronize_rcu();
+		for (i = 0; i < n; i++)
+			vmastat_kill_tracked(list[i]);
+		total += n;
+	} while (more);
+	mutex_unlock(&vmastat_track_mutex);
+
+	if (nr && !total)
+		return known || live ? -ENODATA : -ESRCH;
+	return 0;
+}
+
+/**
+ * vmastat_tracked_get() - the tracking data of a process, referenced
+ * @nr:	the process in the caller's PID namespace (live, or exited and
+ *	still tracked)
+ *
+ * Return: the data (drop it with vmastat_tracked_put()), ERR_PTR(-ESRCH)
+ * or ERR_PTR(-ENODATA) when the process is not tracked.
+ */
+struct vmastat_tracked *vmastat_tracked_get(pid_t nr)
+{
+	struct vmastat_tracked *t = NULL;
+	unsigned long irqflags;
+	bool live, kthread, known;
+	pid_t tgid;
+	int slot;
+
+	tgid = vmastat_global_tgid(nr, &live, &kthread);
+	if (!tgid)
+		return ERR_PTR(-ESRCH);
+	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+	slot = vmastat_slot_lookup(tgid, true, true);
+	if (slot >= 0) {
+		t = vmastat_trk_locked(slot);
+		kref_get(&t->ref);
+	}
+	known = vmastat_slot_lookup(tgid, true, false) >= 0;
+	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+	if (t)
+		return t;
+	return ERR_PTR(known || live ? -ENODATA : -ESRCH);
+}
+
+static void vmastat_tracked_zero(struct vmastat_tracked *t)
+{
+	unsigned int i;
+	int cpu;
+
+	for (i = 0; i <= t->attr_mask; i++) {
+		struct vmastat_attr *a = &t->attr[i];
+		int c;
+
+		for (c = 0; c < VMASTAT_AC_NR; c++)
+			atomic_set(&a->c[c], 0);
+		WRITE_ONCE(a->key, 0);
+	}
+	for_each_possible_cpu(cpu) {
+		struct vmastat_ring *r = per_cpu_ptr(t->ring, cpu);
+
+		memset(per_cpu_ptr(t->hist, cpu), 0,
+		       VMASTAT_HIST_NR * sizeof(u64));
+		WRITE_ONCE(r->drops, 0);
+	}
+}
+
+/**
+ * vmastat_reset() - zero counters
+ * @nr: a process in the caller's PID namespace, or 0 for everything
+ *
+ * Faults that happen during the reset may be lost or kept: the counters
+ * are not reset atomically with respect to them.
+ *
+ * Return: 0 or -ESRCH.
+ */
+int vmastat_reset(pid_t nr)
+{
+	struct vmastat_tracked *t = NULL;
+	unsigned long irqflags;
+	bool live, kthread;
+	unsigned int i;
+	pid_t tgid = 0;
+	int slot = -1;
+	int cpu;
+
+	if (nr) {
+		tgid = vmastat_global_tgid(nr, &live, &kthread);
+		if (!tgid)
+			return -ESRCH;
+	}
+	mutex_lock(&vmastat_track_mutex);
+	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+	if (nr) {
+		slot = vmastat_slot_lookup(tgid, true, false);
+		if (slot >= 0) {
+			vmastat_slot_zero(slot);
+			t = vmastat_trk_locked(slot);
+			if (t)
+				kref_get(&t->ref);
+		}
+	} else {
+		for_each_possible_cpu(cpu) {
+			struct vmastat_pcpu *pc = per_cpu_ptr(&vmastat_pcpu,
+							      cpu);
+
+			memset(&pc->total, 0, sizeof(pc->total));
+			pc->hits = 0;
+			pc->unlisted = 0;
+			pc->unattributed = 0;
+		}
+		for (i = 0; i < vmastat_nslots; i++)
+			vmastat_slot_zero(i);
+		vmastat_evicted = 0;
+		vmastat_table_full = 0;
+		vmastat_children_lost = 0;
+		vmastat_reset_ns = ktime_get_boot_fast_ns();
+	}
+	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+
+	if (t) {
+		vmastat_tracked_zero(t);
+		vmastat_tracked_put(t);
+	} else if (!nr) {
+		for (i = 0; i < vmastat_nslots; i++) {
+			rcu_read_lock();
+			t = rcu_dereference(vmastat_slots[i].trk);
+			if (t && !kref_get_unless_zero(&t->ref))
+				t = NULL;
+			rcu_read_unlock();
+			if (t) {
+				vmastat_tracked_zero(t);
+				vmastat_tracked_put(t);
+			}
+		}
+	}
+	mutex_unlock(&vmastat_track_mutex);
+	if (nr && slot < 0)
+		return -ESRCH;
+	return 0;
+}
+
+/* ---- readers ------------------------------------------------------------- */
+
+static void vmastat_sum_counts(struct vmastat_fault_counts *out, int slot)
+{
+	u64 *o = (u64 *)out;
+	unsigned int i;
+	int cpu;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		struct vmastat_pcpu *pc = per_cpu_ptr(&vmastat_pcpu, cpu);
+		const u64 *c = slot >= 0 ? (const u64 *)&pc->procs[slot] :
+					   (const u64 *)&pc->total;
+
+		for (i = 0; i < VMASTAT_FC_NR; i++)
+			o[i] += READ_ONCE(c[i]);
+	}
+	out->pad = 0;
+}
+
+/**
+ * vmastat_summary_fill() - the global counters
+ * @sum: filled in, apart from @sum->size and @sum->flags
+ */
+void vmastat_summary_fill(struct vmastat_summary *sum)
+{
+	unsigned long irqflags;
+	u64 drops = 0;
+	unsigned int i;
+	int cpu;
+
+	vmastat_sum_counts(&sum->total, -1);
+	sum->hits = 0;
+	sum->unlisted = 0;
+	sum->unattributed = 0;
+	for_each_possible_cpu(cpu) {
+		struct vmastat_pcpu *pc = per_cpu_ptr(&vmastat_pcpu, cpu);
+
+		sum->hits += READ_ONCE(pc->hits);
+		sum->unlisted += READ_ONCE(pc->unlisted);
+		sum->unattributed += READ_ONCE(pc->unattributed);
+	}
+	sum->missed = READ_ONCE(vmastat_krp.nmissed);
+	sum->maxactive = vmastat_krp.maxactive;
+	sum->max_procs = max_procs;
+	sum->max_tracked = max_tracked;
+
+	rcu_read_lock();
+	for (i = 0; i < vmastat_nslots; i++) {
+		struct vmastat_tracked *t = rcu_dereference(vmastat_slots[i].trk);
+
+		if (!t)
+			continue;
+		for_each_possible_cpu(cpu)
+			drops += READ_ONCE(per_cpu_ptr(t->ring, cpu)->drops);
+	}
+	rcu_read_unlock();
+	sum->event_drops = drops;
+
+	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+	sum->nr_live = vmastat_nr_live;
+	sum->nr_exited = vmastat_nr_exited;
+	sum->nr_tracked = vmastat_nr_tracked;
+	sum->evicted = vmastat_evicted;
+	sum->table_full = vmastat_table_full;
+	sum->reset_ns = vmastat_reset_ns;
+	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+}
+
+/**
+ * vmastat_proc_next() - the next process entry from a cursor
+ * @pos:	in: first slot to look at; out: the slot after the one found
+ * @tgid:	0 for any process, else only entries of this TGID (initial
+ *		namespace)
+ * @live_only:	leave exited processes out
+ * @rec:	filled in
+ *
+ * Entries the caller cannot name in its PID namespace are skipped.
+ *
+ * Return: true when an entry was found.
+ */
+bool vmastat_proc_next(unsigned int *pos, pid_t tgid, bool live_only,
+		       struct vmastat_proc *rec)
+{
+	unsigned long irqflags;
+	unsigned int i;
+
+	for (i = *pos; i < vmastat_nslots; i++) {
+		struct vmastat_slot *s = &vmastat_slots[i];
+		bool found = false;
+		pid_t id = 0;
+
+		raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+		if ((s->state == VMASTAT_SLOT_LIVE ||
+		     (s->state == VMASTAT_SLOT_EXITED && !live_only)) &&
+		    (!tgid || s->tgid == tgid)) {
+			found = true;
+			id = s->tgid;
+			memset(rec, 0, sizeof(*rec));
+			rec->flags = s->state == VMASTAT_SLOT_EXITED ?
+				     VMASTAT_PROC_EXITED : 0;
+			if (rcu_access_pointer(s->trk)) {
+				struct vmastat_tracked *t;
+
+				t = vmastat_trk_locked(i);
+				rec->flags |= VMASTAT_PROC_TRACKED;
+				if (t->children)
+					rec->flags |= VMASTAT_PROC_CHILDREN;
+			}
+			rec->start_ns = s->start_ns;
+			rec->exit_ns = s->exit_ns;
+			memcpy(rec->comm, s->comm, sizeof(rec->comm));
+		}
+		raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+		if (!found)
+			continue;
+		rec->pid = vmastat_local_nr(id);
+		if (!rec->pid)
+			continue;
+		vmastat_sum_counts(&rec->counts, i);
+		*pos = i + 1;
+		return true;
+	}
+	*pos = vmastat_nslots;
+	return false;
+}
+
+/**
+ * vmastat_proc_get() - one process's entry
+ * @nr:		the process in the caller's PID namespace
+ * @rec:	filled in: the live entry, else its most recent exited one
+ *
+ * Return: 0 or -ESRCH.
+ */
+int vmastat_proc_get(pid_t nr, struct vmastat_proc *rec)
+{
+	unsigned long irqflags;
+	bool live, kthread;
+	unsigned int pos;
+	pid_t tgid;
+	int slot;
+
+	tgid = vmastat_global_tgid(nr, &live, &kthread);
+	if (!tgid)
+		return -ESRCH;
+	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+	slot = vmastat_slot_lookup(tgid, true, false);
+	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+	if (slot < 0)
+		return kthread ? -EOPNOTSUPP : -ESRCH;
+	pos = slot;
+	if (!vmastat_proc_next(&pos, tgid, false, rec) || pos != slot + 1)
+		return -ESRCH;
+	return 0;
+}
+
+/**
+ * vmastat_hist_fill() - a tracked process's latency histograms
+ * @t:		its tracking data
+ * @hist:	VMASTAT_FK_MAX x 2 x VMASTAT_HIST_BUCKETS counters
+ */
+void vmastat_hist_fill(struct vmastat_tracked *t, u64 *hist)
+{
+	unsigned int i;
+	int cpu;
+
+	memset(hist, 0, VMASTAT_HIST_NR * sizeof(u64));
+	for_each_possible_cpu(cpu) {
+		const u64 *h = per_cpu_ptr(t->hist, cpu);
+
+		for (i = 0; i < VMASTAT_HIST_NR; i++)
+			hist[i] += READ_ONCE(h[i]);
+	}
+}
+
+static u64 vmastat_ring_drops(struct vmastat_tracked *t)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(t->ring, cpu)->drops);
+	return sum;
+}
+
+static bool vmastat_events_pending(struct vmastat_tracked *t)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vmastat_ring *r = per_cpu_ptr(t->ring, cpu);
+
+		/* pairs with the release in vmastat_track_fault() */
+		if (smp_load_acquire(&r->head) != r->tail)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * vmastat_events_take() - consume events from a tracked process's rings
+ * @t:		its tracking data
+ * @ev:		where to put them, in time order
+ * @max:	room in @ev
+ * @wait:	sleep until there is at least one
+ * @drops:	out: events lost so far
+ *
+ * Return: the number of events, -EINTR, or -ESRCH when @t got untracked.
+ */
+int vmastat_events_take(struct vmastat_tracked *t, struct vmastat_event *ev,
+			unsigned int max, bool wait, u64 *drops)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	unsigned int n = 0;
+	int cpu, err;
+
+	if (wait) {
+		atomic_inc(&t->waiters);
+		err = wait_event_interruptible(t->wait,
+					       vmastat_events_pending(t) ||
+					       READ_ONCE(t->dead));
+		atomic_dec(&t->waiters);
+		if (err)
+			return -EINTR;
+		if (READ_ONCE(t->dead) && !vmastat_events_pending(t))
+			return -ESRCH;
+	}
+
+	if (mutex_lock_interruptible(&t->read_mutex))
+		return -EINTR;
+	while (n < max) {
+		struct vmastat_ring *best = NULL;
+		u64 best_time = 0;
+
+		for_each_possible_cpu(cpu) {
+			struct vmastat_ring *r = per_cpu_ptr(t->ring, cpu);
+			const struct vmastat_event *e;
+
+			/* the event below head is complete: see producer */
+			if (smp_load_acquire(&r->head) == r->tail)
+				continue;
+			e = &r->ev[r->tail & (ring_entries - 1)];
+			if (!best || e->time_ns < best_time) {
+				best = r;
+				best_time = e->time_ns;
+			}
+		}
+		if (!best)
+			break;
+		ev[n] = best->ev[best->tail & (ring_entries - 1)];
+		/* the copy is done before the producer may reuse the slot */
+		smp_store_release(&best->tail, best->tail + 1);
+		n++;
+	}
+	mutex_unlock(&t->read_mutex);
+
+	if (ns != &init_pid_ns) {
+		unsigned int i;
+
+		rcu_read_lock();
+		for (i = 0; i < n; i++)
+			ev[i].tid = pid_nr_ns(find_pid_ns(ev[i].tid,
+							  &init_pid_ns), ns);
+		rcu_read_unlock();
+	}
+	*drops = vmastat_ring_drops(t);
+	return n;
+}
+
+/**
+ * vmastat_events_poll() - poll support for the event stream
+ * @t:		tracking data
+ * @file:	the file polled
+ * @pt:		poll table
+ *
+ * Return: EPOLLIN when events are waiting, EPOLLHUP once untracked.
+ */
+__poll_t vmastat_events_poll(struct vmastat_tracked *t, struct file *file,
+			     poll_table *pt)
+{
+	__poll_t mask = 0;
+
+	atomic_inc(&t->waiters);
+	poll_wait(file, &t->wait, pt);
+	if (vmastat_events_pending(t))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(t->dead))
+		mask |= EPOLLHUP;
+	atomic_dec(&t->waiters);
+	return mask;
+}
+
+/* ---- per-address attribution, read side --------------------------------- */
+
+struct vmastat_granule {
+	u64 addr;
+	u32 c[VMASTAT_AC_NR];
+};
+
+static int vmastat_granule_cmp(const void *a, const void *b)
+{
+	const struct vmastat_granule *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/**
+ * vmastat_attr_snapshot() - the granules of a tracked process, sorted
+ * @t:	its tracking data
+ * @snap: out: the snapshot (free with vmastat_attr_snapshot_free())
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vmastat_attr_snapshot(struct vmastat_tracked *t,
+			  struct vmastat_attr_snap *snap)
+{
+	unsigned int i, n = 0, cap = 0;
+
+	for (i = 0; i <= t->attr_mask; i++)
+		if (READ_ONCE(t->attr[i].key))
+			cap++;
+	snap->shift = t->shift;
+	snap->nr = 0;
+	snap->g = kvmalloc_array(max(cap, 1U), sizeof(*snap->g), GFP_KERNEL);
+	if (!snap->g)
+		return -ENOMEM;
+	for (i = 0; i <= t->attr_mask && n < cap; i++) {
+		struct vmastat_attr *a = &t->attr[i];
+		u64 key = READ_ONCE(a->key);
+		int c;
+
+		if (!key)
+			continue;
+		snap->g[n].addr = (key - 1) << t->shift;
+		for (c = 0; c < VMASTAT_AC_NR; c++)
+			snap->g[n].c[c] = atomic_read(&a->c[c]);
+		n++;
+	}
+	sort(snap->g, n, sizeof(*snap->g), vmastat_granule_cmp, NULL);
+	snap->nr = n;
+	return 0;
+}
+
+/**
+ * vmastat_attr_snapshot_free() - free a snapshot's memory
+ * @snap: the snapshot
+ */
+void vmastat_attr_snapshot_free(struct vmastat_attr_snap *snap)
+{
+	kvfree(snap->g);
+	snap->g = NULL;
+	snap->nr = 0;
+}
+
+/* First granule at or above @addr. */
+static unsigned int vmastat_snap_seek(const struct vmastat_attr_snap *snap,
+				      u64 addr)
+{
+	unsigned int lo = 0, hi = snap->nr;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (snap->g[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void vmastat_faults_add(struct vmastat_vma_faults *f,
+			       const struct vmastat_granule *g)
+{
+	f->minor += g->c[VMASTAT_AC_MINOR];
+	f->major += g->c[VMASTAT_AC_MAJOR];
+	f->read += g->c[VMASTAT_AC_READ];
+	f->write += g->c[VMASTAT_AC_WRITE];
+	f->exec += g->c[VMASTAT_AC_EXEC];
+	f->gup += g->c[VMASTAT_AC_GUP];
+	f->cow += g->c[VMASTAT_AC_COW];
+	f->swapin += g->c[VMASTAT_AC_SWAPIN];
+	f->thp += g->c[VMASTAT_AC_THP];
+	f->retry += g->c[VMASTAT_AC_RETRY];
+	f->segv += g->c[VMASTAT_AC_SEGV];
+	f->sigbus += g->c[VMASTAT_AC_SIGBUS];
+	f->oom += g->c[VMASTAT_AC_OOM];
+	f->kinds |= g->c[VMASTAT_AC_KINDS];
+}
+
+/**
+ * vmastat_attr_sum() - the faults of granules starting in [@start, @end)
+ * @snap:	a snapshot
+ * @start:	first address
+ * @end:	first address past the range
+ * @f:		filled in
+ */
+void vmastat_attr_sum(const struct vmastat_attr_snap *snap, u64 start,
+		      u64 end, struct vmastat_vma_faults *f)
+{
+	unsigned int i = vmastat_snap_seek(snap, start);
+
+	memset(f, 0, sizeof(*f));
+	for (; i < snap->nr && snap->g[i].addr < end; i++)
+		vmastat_faults_add(f, &snap->g[i]);
+}
+
+/**
+ * vmastat_attr_unmapped() - the first run of granules in [@start, @end)
+ * @snap:	a snapshot
+ * @start:	where to look from
+ * @end:	where to stop looking (the next mapping's start)
+ * @rec:	out: an unmapped record for the run
+ *
+ * A run is a sequence of granules with no gap between them.
+ *
+ * Return: true when a run was found.
+ */
+bool vmastat_attr_unmapped(const struct vmastat_attr_snap *snap, u64 start,
+			   u64 end, struct vmastat_vma *rec)
+{
+	unsigned int i = vmastat_snap_seek(snap, start);
+	u64 gsize = 1ULL << snap->shift;
+	u64 last;
+
+	if (i >= snap->nr || snap->g[i].addr >= end)
+		return false;
+	memset(rec, 0, sizeof(*rec));
+	rec->start = snap->g[i].addr;
+	rec->kind = VMASTAT_KIND_UNMAPPED;
+	rec->flags = VMASTAT_VMA_UNMAPPED | VMASTAT_VMA_FAULTS;
+	last = snap->g[i].addr;
+	for (; i < snap->nr && snap->g[i].addr < end; i++) {
+		if (snap->g[i].addr > last + gsize)
+			break;
+		vmastat_faults_add(&rec->faults, &snap->g[i]);
+		last = snap->g[i].addr;
+	}
+	rec->end = min(last + gsize, end);
+	return true;
+}
+
+/* ---- load and unload ------------------------------------------------------ */
+
+static void vmastat_tables_free(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kvfree(per_cpu(vmastat_pcpu, cpu).procs);
+		per_cpu(vmastat_pcpu, cpu).procs = NULL;
+	}
+	kvfree(vmastat_slots);
+	vmastat_slots = NULL;
+}
+
+static int vmastat_tables_alloc(void)
+{
+	int cpu;
+
+	max_procs = clamp(max_procs, 16U, 1U << 20);
+	max_tracked = clamp(max_tracked, 1U, 1024U);
+	attr_entries = roundup_pow_of_two(clamp(attr_entries, 256U, 1U << 24));
+	ring_entries = roundup_pow_of_two(clamp(ring_entries, 16U, 1U << 20));
+	granule_shift = clamp_t(unsigned int, granule_shift, PAGE_SHIFT,
+				PMD_SHIFT);
+
+	/* at most half full, so that probes stay short */
+	vmastat_nslots = roundup_pow_of_two(max_procs * 2);
+	vmastat_slot_bits = ilog2(vmastat_nslots);
+	vmastat_slots = kvcalloc(vmastat_nslots, sizeof(*vmastat_slots),
+				 GFP_KERNEL);
+	if (!vmastat_slots)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct vmastat_pcpu *pc = per_cpu_ptr(&vmastat_pcpu, cpu);
+
+		pc->procs = kvzalloc_node(array_size(vmastat_nslots,
+						     sizeof(*pc->procs)),
+					  GFP_KERNEL, cpu_to_node(cpu));
+		if (!pc->procs) {
+			vmastat_tables_free();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Give every process that exists now a slot. */
+static void vmastat_slots_populate(void)
+{
+	unsigned long irqflags;
+	struct task_struct *p;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		if (p->flags & PF_KTHREAD)
+			continue;
+		raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+		/* exit_probe runs after ->live drops: no stale live slot */
+		if (atomic_read(&p->signal->live))
+			vmastat_slot_insert(p);
+		raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * vmastat_fault_init() - allocate the tables, hook the fault path
+ *
+ * Return: 0 or a negative errno.
+ */
+int vmastat_fault_init(void)
+{
+	int err;
+
+	err = vmastat_tables_alloc();
+	if (err)
+		return err;
+	err = vmastat_tps_register();
+	if (err)
+		goto err_free_tables;
+	vmastat_slots_populate();
+
+	vmastat_krp.maxactive = maxactive ?: max(64U * num_possible_cpus(),
+						 128U);
+	err = register_kretprobe(&vmastat_krp);
+	if (err) {
+		pr_err("cannot probe handle_mm_fault: %d\n", err);
+		goto err_unregister_tps;
+	}
+	return 0;
+
+err_unregister_tps:
+	vmastat_tps_unregister();
+err_free_tables:
+	vmastat_tables_free();
+	return err;
+}
+
+/**
+ * vmastat_fault_exit() - unhook, free everything
+ */
+void vmastat_fault_exit(void)
+{
+	unsigned long irqflags;
+
+	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+	vmastat_stopping = true;
+	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
+
+	unregister_kretprobe(&vmastat_krp);
+	vmastat_tps_unregister();
+	cancel_work_sync(&vmastat_track_work);
+	vmastat_untrack(0);
+	vmastat_spares_free();
+	vmastat_tables_free();
+}
