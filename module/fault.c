@@ -1357,8 +1357,6 @@ int vmastat_reset(pid_t nr)
 			pc->unlisted = 0;
 			pc->unattributed = 0;
 		}
-		for (i = 0; i < vmastat_nslots; i++)
-			vmastat_slot_zero(i);
 		vmastat_evicted = 0;
 		vmastat_table_full = 0;
 		vmastat_children_lost = 0;
@@ -1366,6 +1364,10 @@ int vmastat_reset(pid_t nr)
 	}
 	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
 
+	/* Zeroing every slot takes a while: not with interrupts off. */
+	if (!nr)
+		for (i = 0; i < vmastat_nslots; i++)
+			vmastat_slot_zero(i);
 	if (t) {
 		vmastat_tracked_zero(t);
 		vmastat_tracked_put(t);
