@@ -246,13 +246,41 @@ static bool vmastat_evict_oldest(void)
 }
 
 /*
+ * A reusable slot in @tgid's probe window: an empty or evicted one, else
+ * the window's oldest exited untracked slot (evicted now).  Table lock
+ * held.  Returns -1U when the window holds only live or tracked slots.
+ */
+static unsigned int vmastat_slot_free_near(pid_t tgid)
+{
+	unsigned int i = hash_32(tgid, vmastat_slot_bits);
+	unsigned int n, oldest = -1U;
+
+	for (n = 0; n < VMASTAT_PROBE_MAX; n++) {
+		struct vmastat_slot *s = &vmastat_slots[i];
+
+		if (s->state == VMASTAT_SLOT_EMPTY ||
+		    s->state == VMASTAT_SLOT_FREE)
+			return i;
+		if (s->state == VMASTAT_SLOT_EXITED &&
+		    !rcu_access_pointer(s->trk) &&
+		    (oldest == -1U ||
+		     s->exit_ns < vmastat_slots[oldest].exit_ns))
+			oldest = i;
+		i = (i + 1) & (vmastat_nslots - 1);
+	}
+	if (oldest != -1U)
+		vmastat_slot_evict(&vmastat_slots[oldest]);
+	return oldest;
+}
+
+/*
  * Give process @p (a thread group leader) a slot.  Table lock held.
  * Returns the slot, or -1 when the table has no room.
  */
 static int vmastat_slot_insert(struct task_struct *p)
 {
 	pid_t tgid = task_tgid_nr(p);
-	unsigned int i, n;
+	unsigned int i;
 	int found;
 
 	found = vmastat_slot_find(tgid);
@@ -265,28 +293,21 @@ static int vmastat_slot_insert(struct task_struct *p)
 		return -1;
 	}
 
-	i = hash_32(tgid, vmastat_slot_bits);
-	for (n = 0; n < VMASTAT_PROBE_MAX; n++) {
+	i = vmastat_slot_free_near(tgid);
+	if (i != -1U) {
 		struct vmastat_slot *s = &vmastat_slots[i];
 
-		if (s->state == VMASTAT_SLOT_EXITED &&
-		    !rcu_access_pointer(s->trk))
-			vmastat_slot_evict(s);
-		if (s->state == VMASTAT_SLOT_EMPTY ||
-		    s->state == VMASTAT_SLOT_FREE) {
-			WRITE_ONCE(s->tgid, tgid);
-			s->start_ns = p->group_leader->start_boottime;
-			s->exit_ns = 0;
-			memcpy(s->comm, p->comm, sizeof(s->comm));
-			s->comm[sizeof(s->comm) - 1] = '\0';
-			RCU_INIT_POINTER(s->trk, NULL);
-			vmastat_slot_zero(i);
-			vmastat_nr_live++;
-			/* publish the fields above to lock-free lookups */
-			smp_store_release(&s->state, VMASTAT_SLOT_LIVE);
-			return i;
-		}
-		i = (i + 1) & (vmastat_nslots - 1);
+		WRITE_ONCE(s->tgid, tgid);
+		s->start_ns = p->group_leader->start_boottime;
+		s->exit_ns = 0;
+		memcpy(s->comm, p->comm, sizeof(s->comm));
+		s->comm[sizeof(s->comm) - 1] = '\0';
+		RCU_INIT_POINTER(s->trk, NULL);
+		vmastat_slot_zero(i);
+		vmastat_nr_live++;
+		/* publish the fields above to lock-free lookups */
+		smp_store_release(&s->state, VMASTAT_SLOT_LIVE);
+		return i;
 	}
 	vmastat_table_full++;
 	return -1;
@@ -780,7 +801,8 @@ static int vmastat_fault_return(struct kretprobe_instance *ri,
 	}
 
 	t = vmastat_slot_trk(d->slot);
-	if (t) {
+	/* a user fault's SIGSEGV is recorded by vmastat_signal_probe() */
+	if (t && !(outcome == VMASTAT_OUTCOME_SEGV && !d->gup)) {
 		if (d->timed) {
 			s64 dt = local_clock() - d->t0;
 
@@ -1672,14 +1694,28 @@ __poll_t vmastat_events_poll(struct vmastat_tracked *t, struct file *file,
 {
 	__poll_t mask = 0;
 
-	atomic_inc(&t->waiters);
 	poll_wait(file, &t->wait, pt);
 	if (vmastat_events_pending(t))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(t->dead))
 		mask |= EPOLLHUP;
-	atomic_dec(&t->waiters);
 	return mask;
+}
+
+/**
+ * vmastat_events_watch() - ask for wake-ups of pollers, or stop asking
+ * @t:	tracking data
+ * @on:	true to start (once per file that polls), false to stop
+ *
+ * A poller sleeps outside of vmastat_events_take(), so the fault path must
+ * be told to wake the queue for as long as the file may be polled.
+ */
+void vmastat_events_watch(struct vmastat_tracked *t, bool on)
+{
+	if (on)
+		atomic_inc(&t->waiters);
+	else
+		atomic_dec(&t->waiters);
 }
 
 /* ---- per-address attribution, read side --------------------------------- */

@@ -247,6 +247,7 @@ static int vmastat_reset_open(struct inode *inode, struct file *file)
  * @len:	bytes in @buf
  * @off:	bytes of @buf already read
  * @drops:	drops reported so far
+ * @watching:	poll() asked @t for wake-ups
  */
 struct vmastat_stream {
 	struct mutex lock;	/* see above */
@@ -257,7 +258,20 @@ struct vmastat_stream {
 	size_t len;
 	size_t off;
 	u64 drops;
+	bool watching;
 };
+
+/* Drop the selected process.  Called with st->lock held, or at release. */
+static struct vmastat_tracked *vmastat_stream_unselect(struct vmastat_stream *st)
+{
+	struct vmastat_tracked *t = st->t;
+
+	if (t && st->watching)
+		vmastat_events_watch(t, false);
+	st->watching = false;
+	st->t = NULL;
+	return t;
+}
 
 static int vmastat_stream_open(struct inode *inode, struct file *file)
 {
@@ -278,9 +292,10 @@ static int vmastat_stream_open(struct inode *inode, struct file *file)
 static int vmastat_stream_release(struct inode *inode, struct file *file)
 {
 	struct vmastat_stream *st = file->private_data;
+	struct vmastat_tracked *t = vmastat_stream_unselect(st);
 
-	if (st->t)
-		vmastat_tracked_put(st->t);
+	if (t)
+		vmastat_tracked_put(t);
 	kvfree(st);
 	return 0;
 }
@@ -304,7 +319,7 @@ static ssize_t vmastat_stream_write(struct file *file,
 	}
 	/* A failed write leaves nothing selected: reads then fail. */
 	mutex_lock(&st->lock);
-	old = st->t;
+	old = vmastat_stream_unselect(st);
 	st->t = t;
 	st->nr = t ? nr : 0;
 	st->len = 0;
@@ -409,6 +424,10 @@ static __poll_t vmastat_events_poll_file(struct file *file, poll_table *pt)
 	if (st->off < st->len) {
 		mutex_unlock(&st->lock);
 		return EPOLLIN | EPOLLRDNORM;
+	}
+	if (!st->watching) {
+		vmastat_events_watch(t, true);
+		st->watching = true;
 	}
 	mask = vmastat_events_poll(t, file, pt);
 	mutex_unlock(&st->lock);

@@ -285,6 +285,7 @@ struct vmastat_status {
  *		the kernel could reuse without copying)
  * @swapin:	faults on a page table entry that held a swap entry
  * @thp:	faults that mapped a transparent huge page (PMD)
+ * @pad:	zero
  */
 struct vmastat_fault_counts {
 	__u64 minor;
