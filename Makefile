@@ -8,6 +8,9 @@
 #                        the module for any installed kernel headers
 #   make demo            boot a test VM, load the module, show a program's maps
 #   make vm              a shell in a test VM with the module loaded
+#   make lab N=3         run teaching lab 3 in a test VM (also: make lab3)
+#   make lab-outputs     rerun every lab on every kernel, save the outputs
+#                        that Documentation/labs/ shows
 #   make check           every test on every supported kernel
 #   make help            everything else
 
@@ -29,7 +32,7 @@ endif
 
 export VMASTAT_CACHE := $(CACHE)
 
-.PHONY: all deps module tool labs selftests ksft check demo vm clean help
+.PHONY: all deps module tool labs selftests ksft check demo vm lab lab-outputs clean help
 
 all: module tool
 
@@ -61,6 +64,19 @@ check:
 
 demo: deps module tool labs
 	tools/testing/vm/vmrun -k $(KVER) -- tools/testing/demo $(KVER)
+
+lab: deps module tool labs
+	@test -n "$(N)" || { echo "usage: make lab N=NUMBER [KVER=...]" >&2; exit 2; }
+	tools/testing/vm/vmrun -k $(KVER) -- tools/testing/run-lab $(KVER) $(N)
+
+lab[0-9]:
+	$(MAKE) lab N=$(@:lab%=%)
+
+lab-outputs: deps tool labs
+	set -e; for k in $(KERNELS); do \
+		$(MAKE) module KVER=$$k; \
+		tools/testing/vm/vmrun -k $$k -- tools/testing/run-lab $$k --save all; \
+	done
 
 vm: deps module tool labs
 	tools/testing/vm/vmrun -k $(KVER) --shell -- tools/testing/vm/shell-init

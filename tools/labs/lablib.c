@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lablib - shared code of the teaching labs: see lablib.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "lablib.h"
+
+#define KSFT_SKIP	4
+#define LAB_MAX_VMAS	1024
+#define LAB_NAMES	(256 * 1024)
+
+static const char *lab_name;
+static bool quiet;
+static int query_fd = -1;
+static bool tracked_by_us;
+static int nchecks, nfailed, nstep;
+
+/* Buffers used while the lab measures: static, touched once in lab_init(). */
+static struct vmastat_vma vmas[LAB_MAX_VMAS];
+static char names[LAB_NAMES];
+static char line[4096];
+static struct vmastat_proc proc_rec;
+
+static const char *const kind_names[] = {
+	"anon", "heap", "stack", "vdso", "vvar", "vsyscall", "anon_named",
+	"file", "shmem", "special", "hugetlb", "unmapped",
+};
+
+static const char *kind_name(unsigned int k)
+{
+	return k < sizeof(kind_names) / sizeof(kind_names[0]) ?
+	       kind_names[k] : "?";
+}
+
+bool lab_quiet(void)
+{
+	return quiet;
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", lab_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void skip(const char *why)
+{
+	printf("1..0 # SKIP %s: %s\n", lab_name, why);
+	exit(KSFT_SKIP);
+}
+
+/* Events so far are the start-up's: not the lab's business. */
+static void lab_drain(void)
+{
+	static struct vmastat_event ev[256];
+
+	memset(ev, 0, sizeof(ev));
+	while (lab_events(ev, 256) == 256)
+		;
+}
+
+void lab_init(int argc, char **argv, const char *title)
+{
+	const char *dbg = getenv("VMASTAT_DEBUGFS");
+	struct vmastat_track tr = { .size = sizeof(tr) };
+	char path[512];
+	int i;
+
+	lab_name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+			quiet = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: %s [--quiet]\n%s\n", lab_name, title);
+			exit(0);
+		} else {
+			fprintf(stderr, "usage: %s [--quiet]\n", lab_name);
+			exit(2);
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(vmas, 0, sizeof(vmas));
+	memset(names, 0, sizeof(names));
+	memset(line, 0, sizeof(line));
+	memset(&proc_rec, 0, sizeof(proc_rec));
+
+	snprintf(path, sizeof(path), "%s/vmastat/query",
+		 dbg ? dbg : "/sys/kernel/debug");
+	query_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (query_fd < 0) {
+		if (errno == ENOENT)
+			skip("the vmastat module is not loaded (or debugfs is not mounted)");
+		if (errno == EACCES || errno == EPERM)
+			skip("needs root with CAP_SYS_PTRACE (and no kernel lockdown)");
+		die("%s: %s", path, strerror(errno));
+	}
+	tr.pid = getpid();
+	if (ioctl(query_fd, VMASTAT_IOC_TRACK, &tr) == 0)
+		tracked_by_us = true;
+	else if (errno != EBUSY)	/* EBUSY: `vmastat run` tracks us */
+		die("cannot track myself: %s", strerror(errno));
+	lab_drain();
+
+	if (!quiet) {
+		printf("== %s: %s\n", lab_name, title);
+		printf("   pid %d; run `vmastat maps %d` in another shell while it waits\n",
+		       getpid(), getpid());
+	}
+}
+
+void lab_step(const char *fmt, ...)
+{
+	va_list ap;
+
+	nstep++;
+	if (quiet)
+		return;
+	printf("\n-- step %d: ", nstep);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+void lab_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+bool lab_check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	nchecks++;
+	if (!ok)
+		nfailed++;
+	printf("%sok %d - %s: ", ok ? "" : "not ", nchecks, lab_name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	return ok;
+}
+
+/* One batch of the listing from @start; returns the records filled. */
+static unsigned int lab_maps(unsigned long start, unsigned int count,
+			     bool with_names, unsigned long *next)
+{
+	struct vmastat_maps_query q = {
+		.size = sizeof(q),
+		.flags = VMASTAT_MAPS_FAULTS | VMASTAT_MAPS_UNMAPPED,
+		.pid = getpid(),
+		.vma_size = sizeof(struct vmastat_vma),
+		.start = start,
+		.vmas = (uintptr_t)vmas,
+		.vma_count = count,
+		.names = with_names ? (uintptr_t)names : 0,
+		.names_size = with_names ? sizeof(names) : 0,
+	};
+
+	if (ioctl(query_fd, VMASTAT_IOC_MAPS, &q))
+		die("VMASTAT_IOC_MAPS: %s", strerror(errno));
+	if (next)
+		*next = q.next;
+	return q.vma_count;
+}
+
+unsigned int lab_events(struct vmastat_event *ev, unsigned int max)
+{
+	struct vmastat_events_query q = {
+		.size = sizeof(q),
+		.pid = getpid(),
+		.event_size = sizeof(*ev),
+		.events = (uintptr_t)ev,
+		.count = max,
+	};
+
+	if (ioctl(query_fd, VMASTAT_IOC_EVENTS, &q))
+		die("VMASTAT_IOC_EVENTS: %s", strerror(errno));
+	return q.count;
+}
+
+void *lab_map_anon(size_t len)
+{
+	char *p = mmap(NULL, len + LAB_PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap %zu bytes: %s", len, strerror(errno));
+	if (mprotect(p + len, LAB_PAGE, PROT_NONE))
+		die("mprotect: %s", strerror(errno));
+	madvise(p, len, MADV_NOHUGEPAGE);
+	return p;
+}
+
+bool lab_vma(const void *addr, struct vmastat_vma *out)
+{
+	unsigned long a = (unsigned long)addr;
+	unsigned int i, n;
+
+	n = lab_maps(a & ~(LAB_PAGE - 1), 2, false, NULL);
+	for (i = 0; i < n; i++) {
+		if (vmas[i].start <= a && a < vmas[i].end) {
+			*out = vmas[i];
+			return true;
+		}
+	}
+	memset(out, 0, sizeof(*out));
+	return false;
+}
+
+void lab_counts(struct vmastat_fault_counts *c)
+{
+	struct vmastat_procs_query q = {
+		.size = sizeof(q),
+		.pid = getpid(),
+		.proc_size = sizeof(proc_rec),
+		.procs = (uintptr_t)&proc_rec,
+		.count = 1,
+	};
+
+	if (ioctl(query_fd, VMASTAT_IOC_PROCS, &q) || q.count != 1)
+		die("VMASTAT_IOC_PROCS: %s", strerror(errno));
+	*c = proc_rec.counts;
+}
+
+void lab_stat_faults(unsigned long *minflt, unsigned long *majflt)
+{
+	ssize_t n;
+	char *p;
+	int fd;
+
+	fd = open("/proc/self/stat", O_RDONLY);
+	if (fd < 0)
+		die("/proc/self/stat: %s", strerror(errno));
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n <= 0)
+		die("/proc/self/stat: short read");
+	line[n] = '\0';
+	p = strrchr(line, ')');
+	/* after "comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lu %*u %lu",
+			 minflt, majflt) != 2)
+		die("/proc/self/stat: cannot parse");
+}
+
+long lab_status_kb(const char *key)
+{
+	size_t klen = strlen(key);
+	long val = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			val = strtol(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+long lab_smaps_rss_kb(const void *addr)
+{
+	unsigned long a = (unsigned long)addr, lo, hi;
+	bool in = false;
+	long val = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = lo <= a && a < hi;
+			continue;
+		}
+		if (in && !strncmp(line, "Rss:", 4)) {
+			val = strtol(line + 4, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+static void lab_row(const char *label, const struct vmastat_vma *v,
+		    const char *name)
+{
+	const struct vmastat_vma_faults *f = &v->faults;
+	unsigned long rss = v->rss_anon + v->rss_file + v->rss_shmem;
+
+	printf("  %-10s %012llx-%012llx %7llu %-8s %6lu %6llu %5llu %5llu %4llu %4llu  %s\n",
+	       label, (unsigned long long)v->start, (unsigned long long)v->end,
+	       (unsigned long long)(v->end - v->start) / KIB,
+	       kind_name(v->kind), rss / KIB,
+	       (unsigned long long)f->minor, (unsigned long long)f->major,
+	       (unsigned long long)f->write, (unsigned long long)f->cow,
+	       (unsigned long long)f->swapin, name ? name : "");
+}
+
+static void lab_header(void)
+{
+	printf("  %-10s %-25s %7s %-8s %6s %6s %5s %5s %4s %4s  %s\n",
+	       "", "mapping", "KiB", "kind", "rss", "minor", "major", "write",
+	       "cow", "swap", "name");
+}
+
+void lab_show(const char *const *labels, const void *const *addrs)
+{
+	struct vmastat_vma v;
+	int i;
+
+	if (quiet)
+		return;
+	lab_header();
+	for (i = 0; addrs[i]; i++) {
+		if (lab_vma(addrs[i], &v))
+			lab_row(labels[i], &v, v.flags & VMASTAT_VMA_UNMAPPED ?
+				"(no longer mapped)" : "");
+		else
+			printf("  %-10s %p: not mapped, no faults recorded\n",
+			       labels[i], addrs[i]);
+	}
+}
+
+void lab_show_all(void)
+{
+	unsigned long next = 0;
+	unsigned int i, n;
+
+	if (quiet)
+		return;
+	lab_header();
+	do {
+		n = lab_maps(next, LAB_MAX_VMAS, true, &next);
+		for (i = 0; i < n; i++) {
+			const char *name = vmas[i].name_len ?
+					   names + vmas[i].name_off : "";
+			const char *slash = strrchr(name, '/');
+
+			lab_row("", &vmas[i], slash ? slash + 1 : name);
+		}
+	} while (n && next != VMASTAT_MAPS_END);
+}
+
+int lab_done(void)
+{
+	struct vmastat_track tr = { .size = sizeof(tr), .pid = getpid() };
+
+	if (tracked_by_us)
+		ioctl(query_fd, VMASTAT_IOC_UNTRACK, &tr);
+	close(query_fd);
+	printf("1..%d\n", nchecks);
+	if (!quiet)
+		printf("# %s: %d checks, %d failed\n", lab_name, nchecks,
+		       nfailed);
+	return nfailed ? 1 : 0;
+}
+
+void lab_touch(void *p, size_t len, char val)
+{
+	volatile char *c = p;
+	size_t i;
+
+	for (i = 0; i < len; i += LAB_PAGE)
+		c[i] = val;
+}
