@@ -64,6 +64,10 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#ifdef CONFIG_X86
+#include <asm/trap_pf.h>
+#endif
+
 #include "compat.h"
 #include "fault.h"
 #include "vmastat.h"
@@ -99,7 +103,7 @@ MODULE_PARM_DESC(maxactive, "kretprobe instances (default 0: 64 per possible CPU
 /* Child trackings waiting for the work item. */
 #define VMASTAT_PENDING_MAX	16
 /* Tracking data kept ready for children forked by a tracked process. */
-#define VMASTAT_SPARES		2
+#define VMASTAT_SPARES		4
 
 #define VMASTAT_FC(field) \
 	(offsetof(struct vmastat_fault_counts, field) / sizeof(u64))
@@ -173,7 +177,7 @@ static struct {
 	unsigned int shift;
 } vmastat_pending[VMASTAT_PENDING_MAX];
 static unsigned int vmastat_nr_pending;
-static u64 vmastat_children_lost;
+static u64 vmastat_children_late;
 static void vmastat_track_work_fn(struct work_struct *work);
 static DECLARE_WORK(vmastat_track_work, vmastat_track_work_fn);
 static bool vmastat_stopping;
@@ -848,6 +852,7 @@ static void vmastat_fork_probe(void *data, struct task_struct *parent,
 			spare->shift = t->shift;
 			vmastat_attach(slot, spare);
 		} else if (vmastat_nr_pending < VMASTAT_PENDING_MAX) {
+			vmastat_children_late++;
 			vmastat_pending[vmastat_nr_pending].tgid =
 				vmastat_slots[slot].tgid;
 			vmastat_pending[vmastat_nr_pending].start_ns =
@@ -855,7 +860,7 @@ static void vmastat_fork_probe(void *data, struct task_struct *parent,
 			vmastat_pending[vmastat_nr_pending].shift = t->shift;
 			vmastat_nr_pending++;
 		} else {
-			vmastat_children_lost++;
+			vmastat_children_late++;
 		}
 		queue_work(system_wq, &vmastat_track_work);
 	}
@@ -930,11 +935,19 @@ static void vmastat_signal_probe(void *data, int sig,
 	if (t) {
 		struct pt_regs *regs = task_pt_regs(current);
 
+		u32 access = VMASTAT_ACCESS_READ;
+
+#ifdef CONFIG_X86
+		/* the fault handler left its error code for the signal */
+		if (current->thread.error_code & X86_PF_INSTR)
+			access = VMASTAT_ACCESS_EXEC;
+		else if (current->thread.error_code & X86_PF_WRITE)
+			access = VMASTAT_ACCESS_WRITE;
+#endif
 		d.address = (unsigned long)info->si_addr;
 		d.ip = instruction_pointer(regs);
 		d.kind = VMASTAT_FK_OTHER;
-		vmastat_track_fault(t, &d, VMASTAT_OUTCOME_SEGV, 0,
-				    VMASTAT_ACCESS_READ, 0);
+		vmastat_track_fault(t, &d, VMASTAT_OUTCOME_SEGV, 0, access, 0);
 	}
 	preempt_enable_notrace();
 }
@@ -1197,8 +1210,9 @@ int vmastat_track(pid_t nr, bool children, unsigned int shift)
 		vmastat_tracked_put(t);
 		return err;
 	}
+	/* Children forked from now on must find tracking data ready. */
 	if (children)
-		queue_work(system_wq, &vmastat_track_work);
+		vmastat_track_work_fn(NULL);
 	return 0;
 }
 
@@ -1381,7 +1395,7 @@ int vmastat_reset(pid_t nr)
 		}
 		vmastat_evicted = 0;
 		vmastat_table_full = 0;
-		vmastat_children_lost = 0;
+		vmastat_children_late = 0;
 		vmastat_reset_ns = ktime_get_boot_fast_ns();
 	}
 	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
@@ -1478,6 +1492,7 @@ void vmastat_summary_fill(struct vmastat_summary *sum)
 	sum->evicted = vmastat_evicted;
 	sum->table_full = vmastat_table_full;
 	sum->reset_ns = vmastat_reset_ns;
+	sum->children_late = vmastat_children_late;
 	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
 }
 

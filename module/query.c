@@ -44,7 +44,7 @@ static_assert(sizeof(struct vmastat_maps_query) == VMASTAT_MAPS_QUERY_SIZE_VER0)
 static_assert(sizeof(struct vmastat_status) == VMASTAT_STATUS_SIZE_VER0);
 static_assert(sizeof(struct vmastat_proc) == VMASTAT_PROC_SIZE_VER0);
 static_assert(sizeof(struct vmastat_procs_query) == VMASTAT_PROCS_QUERY_SIZE_VER0);
-static_assert(sizeof(struct vmastat_summary) == VMASTAT_SUMMARY_SIZE_VER0);
+static_assert(sizeof(struct vmastat_summary) == VMASTAT_SUMMARY_SIZE_VER1);
 static_assert(sizeof(struct vmastat_track) == VMASTAT_TRACK_SIZE_VER0);
 static_assert(sizeof(struct vmastat_hist_query) == VMASTAT_HIST_QUERY_SIZE_VER0);
 static_assert(sizeof(struct vmastat_event) == VMASTAT_EVENT_SIZE_VER0);

@@ -396,6 +396,11 @@ struct vmastat_procs_query {
  * @reset_ns:	out: when the counters were last reset (CLOCK_BOOTTIME ns),
  *		0 if never
  * @total:	out: all faults the probe saw, of every process
+ * @children_late: out: (size >= VMASTAT_SUMMARY_SIZE_VER1) children of
+ *		processes tracked with VMASTAT_TRACK_CHILDREN that found no
+ *		tracking data ready at fork: tracked from a little later (their
+ *		first faults are in their totals only), or not at all when
+ *		max_tracked was reached
  */
 struct vmastat_summary {
 	__u64 size;
@@ -415,9 +420,11 @@ struct vmastat_summary {
 	__u64 unattributed;
 	__u64 reset_ns;
 	struct vmastat_fault_counts total;
+	__u64 children_late;
 };
 
 #define VMASTAT_SUMMARY_SIZE_VER0	296
+#define VMASTAT_SUMMARY_SIZE_VER1	304	/* added @children_late */
 
 /* struct vmastat_track.flags */
 #define VMASTAT_TRACK_CHILDREN	_BITULL(0)	/* also children forked from now on */
