@@ -165,6 +165,8 @@ static unsigned int vmastat_nr_tracked;
 static u64 vmastat_evicted;
 static u64 vmastat_table_full;
 static u64 vmastat_reset_ns;
+/* bytes held by the tables and tracking data: back to 0 after unload */
+static atomic64_t vmastat_mem = ATOMIC64_INIT(0);
 
 /* Serialises tracking changes that allocate or free (process context). */
 static DEFINE_MUTEX(vmastat_track_mutex);
@@ -369,6 +371,7 @@ struct vmastat_ring {
  * @wait:	where readers of the event stream sleep
  * @wake:	wakes @wait from the fault path (which cannot take its lock)
  * @read_mutex:	one consumer of the rings at a time
+ * @counted:	added to the module's memory counter
  */
 struct vmastat_tracked {
 	struct kref ref;
@@ -386,6 +389,7 @@ struct vmastat_tracked {
 	wait_queue_head_t wait;
 	struct irq_work wake;
 	struct mutex read_mutex;	/* see above */
+	bool counted;
 };
 
 static void vmastat_wake_fn(struct irq_work *work)
@@ -396,12 +400,24 @@ static void vmastat_wake_fn(struct irq_work *work)
 	wake_up_all(&t->wait);
 }
 
+/* What vmastat_tracked_alloc() takes, for the module's memory counter. */
+static size_t vmastat_tracked_size(void)
+{
+	return sizeof(struct vmastat_tracked) +
+	       (size_t)attr_entries * sizeof(struct vmastat_attr) +
+	       (size_t)num_possible_cpus() *
+	       (VMASTAT_HIST_NR * sizeof(u64) + sizeof(struct vmastat_ring) +
+		(size_t)ring_entries * sizeof(struct vmastat_event));
+}
+
 static void vmastat_tracked_free(struct vmastat_tracked *t)
 {
 	int cpu;
 
 	if (!t)
 		return;
+	if (t->counted)
+		atomic64_sub(vmastat_tracked_size(), &vmastat_mem);
 	irq_work_sync(&t->wake);
 	if (t->ring) {
 		for_each_possible_cpu(cpu)
@@ -454,6 +470,8 @@ static struct vmastat_tracked *vmastat_tracked_alloc(unsigned int shift)
 		if (!r->ev)
 			goto err_free;
 	}
+	t->counted = true;
+	atomic64_add(vmastat_tracked_size(), &vmastat_mem);
 	return t;
 
 err_free:
@@ -1493,6 +1511,7 @@ void vmastat_summary_fill(struct vmastat_summary *sum)
 	sum->table_full = vmastat_table_full;
 	sum->reset_ns = vmastat_reset_ns;
 	sum->children_late = vmastat_children_late;
+	sum->mem_bytes = atomic64_read(&vmastat_mem);
 	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
 }
 
@@ -1885,10 +1904,18 @@ bool vmastat_attr_unmapped(const struct vmastat_attr_snap *snap, u64 start,
 
 /* ---- load and unload ------------------------------------------------------ */
 
+static size_t vmastat_tables_size(void)
+{
+	return (size_t)vmastat_nslots * (sizeof(*vmastat_slots) +
+		num_possible_cpus() * sizeof(struct vmastat_fault_counts));
+}
+
 static void vmastat_tables_free(void)
 {
 	int cpu;
 
+	if (vmastat_slots)
+		atomic64_sub(vmastat_tables_size(), &vmastat_mem);
 	for_each_possible_cpu(cpu) {
 		kvfree(per_cpu(vmastat_pcpu, cpu).procs);
 		per_cpu(vmastat_pcpu, cpu).procs = NULL;
@@ -1915,6 +1942,8 @@ static int vmastat_tables_alloc(void)
 				 GFP_KERNEL);
 	if (!vmastat_slots)
 		return -ENOMEM;
+	/* counted whole from here: vmastat_tables_free() takes it back */
+	atomic64_add(vmastat_tables_size(), &vmastat_mem);
 	for_each_possible_cpu(cpu) {
 		struct vmastat_pcpu *pc = per_cpu_ptr(&vmastat_pcpu, cpu);
 
@@ -1998,4 +2027,7 @@ void vmastat_fault_exit(void)
 	vmastat_untrack(0);
 	vmastat_spares_free();
 	vmastat_tables_free();
+	if (atomic64_read(&vmastat_mem))
+		pr_err("%lld bytes not freed at unload\n",
+		       (long long)atomic64_read(&vmastat_mem));
 }

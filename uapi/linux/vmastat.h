@@ -401,6 +401,8 @@ struct vmastat_procs_query {
  *		tracking data ready at fork: tracked from a little later (their
  *		first faults are in their totals only), or not at all when
  *		max_tracked was reached
+ * @mem_bytes:	out: (VER1) memory the module holds for its tables and
+ *		tracking data, in bytes
  */
 struct vmastat_summary {
 	__u64 size;
@@ -421,10 +423,11 @@ struct vmastat_summary {
 	__u64 reset_ns;
 	struct vmastat_fault_counts total;
 	__u64 children_late;
+	__u64 mem_bytes;
 };
 
 #define VMASTAT_SUMMARY_SIZE_VER0	296
-#define VMASTAT_SUMMARY_SIZE_VER1	304	/* added @children_late */
+#define VMASTAT_SUMMARY_SIZE_VER1	312	/* added @children_late, @mem_bytes */
 
 /* struct vmastat_track.flags */
 #define VMASTAT_TRACK_CHILDREN	_BITULL(0)	/* also children forked from now on */
