@@ -11,6 +11,9 @@
 #   make lab N=3         run teaching lab 3 in a test VM (also: make lab3)
 #   make lab-outputs     rerun every lab on every kernel, save the outputs
 #                        that Documentation/labs/ shows
+#   make install         the module (for KVER, or KDIR=...), the tool, its man
+#                        page and the uapi header; PREFIX=/usr/local,
+#                        DESTDIR=; make uninstall removes them
 #   make check           every test on every supported kernel
 #   make help            everything else
 
@@ -32,7 +35,16 @@ endif
 
 export VMASTAT_CACHE := $(CACHE)
 
-.PHONY: all deps module tool labs selftests ksft check demo vm lab lab-outputs clean help
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+INCLUDEDIR ?= $(PREFIX)/include
+# the release the module was built for, from its vermagic
+KRELEASE = $(shell modinfo -F vermagic $(BUILD)/vmastat.ko 2>/dev/null | cut -d' ' -f1)
+MODDIR = $(DESTDIR)/lib/modules/$(KRELEASE)/extra
+
+.PHONY: all deps module tool labs selftests ksft check demo vm lab lab-outputs \
+	install uninstall clean help
 
 all: module tool
 
@@ -80,6 +92,20 @@ lab-outputs: deps tool labs
 
 vm: deps module tool labs
 	tools/testing/vm/vmrun -k $(KVER) --shell -- tools/testing/vm/shell-init
+
+install: module tool
+	@test -n "$(KRELEASE)" || { echo "install: no module in $(BUILD)" >&2; exit 1; }
+	install -D -m 0644 $(BUILD)/vmastat.ko $(MODDIR)/vmastat.ko
+	install -D -m 0755 tools/vmastat/vmastat $(DESTDIR)$(BINDIR)/vmastat
+	install -D -m 0644 tools/vmastat/vmastat.1 $(DESTDIR)$(MANDIR)/man1/vmastat.1
+	install -D -m 0644 uapi/linux/vmastat.h $(DESTDIR)$(INCLUDEDIR)/linux/vmastat.h
+	if [ -z "$(DESTDIR)" ]; then depmod -a $(KRELEASE); fi
+
+uninstall:
+	rm -f $(MODDIR)/vmastat.ko $(DESTDIR)$(BINDIR)/vmastat \
+		$(DESTDIR)$(MANDIR)/man1/vmastat.1 \
+		$(DESTDIR)$(INCLUDEDIR)/linux/vmastat.h
+	if [ -z "$(DESTDIR)" ] && [ -n "$(KRELEASE)" ]; then depmod -a $(KRELEASE); fi
 
 clean:
 	rm -rf $(OUT)
