@@ -50,7 +50,6 @@
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
-#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
@@ -508,7 +507,9 @@ static void vmastat_attach(unsigned int i, struct vmastat_tracked *t)
 
 /**
  * struct vmastat_fault_data - what the entry handler saw, for the return
- * @t0:		local_clock() at entry, when the process is tracked
+ * @t0:		CLOCK_MONOTONIC at entry (ns), when the process is tracked:
+ *		not local_clock(), since a fault that sleeps may return on
+ *		another CPU
  * @address:	the faulting address
  * @ip:		user instruction pointer, 0 if the fault came from the kernel
  * @mm:		the address space that faulted
@@ -645,7 +646,7 @@ static struct vmastat_attr *vmastat_attr_get(struct vmastat_tracked *t,
 static void vmastat_track_fault(struct vmastat_tracked *t,
 				const struct vmastat_fault_data *d,
 				u32 outcome, u32 evflags, u32 access,
-				u64 latency)
+				u64 latency, u64 now)
 {
 	struct vmastat_ring *r;
 	struct vmastat_event *ev;
@@ -699,7 +700,7 @@ static void vmastat_track_fault(struct vmastat_tracked *t,
 		return;
 	}
 	ev = &r->ev[head & (ring_entries - 1)];
-	ev->time_ns = ktime_get_mono_fast_ns();
+	ev->time_ns = now;
 	ev->address = d->address;
 	ev->ip = d->ip;
 	ev->latency_ns = latency;
@@ -739,7 +740,7 @@ static int vmastat_fault_entry(struct kretprobe_instance *ri,
 		    !(vma->vm_flags & VM_NOHUGEPAGE);
 	d->timed = !!vmastat_slot_trk(d->slot);
 	if (d->timed)
-		d->t0 = local_clock();
+		d->t0 = ktime_get_mono_fast_ns();
 	return 0;
 }
 
@@ -825,12 +826,12 @@ static int vmastat_fault_return(struct kretprobe_instance *ri,
 	t = vmastat_slot_trk(d->slot);
 	/* a user fault's SIGSEGV is recorded by vmastat_signal_probe() */
 	if (t && !(outcome == VMASTAT_OUTCOME_SEGV && !d->gup)) {
-		if (d->timed) {
-			s64 dt = local_clock() - d->t0;
+		u64 now = ktime_get_mono_fast_ns();
 
-			latency = dt > 0 ? dt : 0;
-		}
-		vmastat_track_fault(t, d, outcome, evflags, access, latency);
+		if (d->timed && now > d->t0)
+			latency = now - d->t0;
+		vmastat_track_fault(t, d, outcome, evflags, access, latency,
+				    now);
 	}
 	return 0;
 }
@@ -965,7 +966,8 @@ static void vmastat_signal_probe(void *data, int sig,
 		d.address = (unsigned long)info->si_addr;
 		d.ip = instruction_pointer(regs);
 		d.kind = VMASTAT_FK_OTHER;
-		vmastat_track_fault(t, &d, VMASTAT_OUTCOME_SEGV, 0, access, 0);
+		vmastat_track_fault(t, &d, VMASTAT_OUTCOME_SEGV, 0, access, 0,
+				    ktime_get_mono_fast_ns());
 	}
 	preempt_enable_notrace();
 }
