@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * demo - a small workload for `make demo`: a few allocations of the kinds
- * a student meets first, each touched partly, then the process stops
- * itself (SIGSTOP) so its address space can be read at leisure.
+ * a student meets first, each touched partly; `make demo` runs it under
+ * `vmastat run`, which reports its mappings and faults as it exits.  With
+ * --stop it stops itself (SIGSTOP) instead, so that its address space can
+ * be read at leisure (`vmastat maps PID`).
  *
  *   small malloc (brk heap):   30 KiB, all touched
  *   large malloc (mmap):      200 KiB, first 64 KiB touched
@@ -46,11 +48,11 @@ int main(int argc, char **argv)
 	touch(shared, 2 * 4096);
 	sink = file[0];
 	(void)sink;
-	(void)argc;
 
 	printf("demo: pid %d: small=%p (brk) large=%p (mmap) untouched=%p\n",
 	       getpid(), (void *)small, (void *)large, (void *)untouched);
 	fflush(stdout);
-	raise(SIGSTOP);
+	if (argc > 1 && !strcmp(argv[1], "--stop"))
+		raise(SIGSTOP);
 	return 0;
 }
