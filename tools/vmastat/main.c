@@ -25,6 +25,15 @@ static const struct command cmd_help = {
 static const struct command *const commands[] = {
 	&cmd_maps,
 	&cmd_status,
+	&cmd_faults,
+	&cmd_summary,
+	&cmd_top,
+	&cmd_track,
+	&cmd_untrack,
+	&cmd_reset,
+	&cmd_trace,
+	&cmd_hist,
+	&cmd_run,
 	&cmd_help,
 };
 
@@ -36,18 +45,22 @@ static void print_commands(FILE *f)
 
 	fputs("\nCommands:\n", f);
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
-		char syn[64];
+		char syn[80];
 
 		snprintf(syn, sizeof(syn), "%s %s", commands[i]->name, commands[i]->args);
-		fprintf(f, "  %-20s %s\n", syn, commands[i]->summary);
+		if (strlen(syn) > 24)
+			fprintf(f, "  %s\n  %-24s %s\n", syn, "", commands[i]->summary);
+		else
+			fprintf(f, "  %-24s %s\n", syn, commands[i]->summary);
 	}
 }
 
 static void main_help(FILE *f)
 {
 	fputs(usage_line, f);
-	fputs("\nShow how a process uses its virtual memory: every mapping (VMA) and what is\n"
-	      "resident in it, as the vmastat kernel module reports it.\n", f);
+	fputs("\nShow how a process uses its virtual memory: every mapping (VMA), what is\n"
+	      "resident in it and the page faults it takes, as the vmastat kernel module\n"
+	      "reports them.\n", f);
 	print_commands(f);
 	fputs("\nOptions:\n"
 	      "  -h, --help       show this help and exit\n"
@@ -75,59 +88,6 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-void command_help(const struct command *cmd, FILE *f)
-{
-	fprintf(f, "Usage: vmastat %s %s\n\n%s", cmd->name, cmd->args, cmd->help);
-}
-
-int command_usage_error(const struct command *cmd)
-{
-	fprintf(stderr, "Usage: vmastat %s %s\nTry 'vmastat %s --help' for more information.\n",
-		cmd->name, cmd->args, cmd->name);
-	return EXIT_USAGE;
-}
-
-int parse_pid_args(const struct command *cmd, int argc, char **argv, struct pid_args *a)
-{
-	static const struct optdef opts[] = {
-		{ "json", 'j', false },
-		{ "help", 'h', false },
-		{ NULL, 0, false },
-	};
-	struct argparser p;
-	const char *val, *pid = NULL;
-	int k;
-
-	memset(a, 0, sizeof(*a));
-	args_init(&p, argc, argv, cmd->name, opts);
-	while ((k = args_next(&p, &val)) != ARG_END) {
-		switch (k) {
-		case 'j':
-			a->json = true;
-			break;
-		case 'h':
-			command_help(cmd, stdout);
-			return EXIT_OK;
-		case ARG_POSITIONAL:
-			if (pid) {
-				errmsg("%s: unexpected argument '%s'", cmd->name, val);
-				return command_usage_error(cmd);
-			}
-			pid = val;
-			break;
-		default:
-			return command_usage_error(cmd);
-		}
-	}
-	if (!pid) {
-		errmsg("%s: missing PID", cmd->name);
-		return command_usage_error(cmd);
-	}
-	if (parse_pid(cmd->name, pid, &a->pid) < 0)
-		return command_usage_error(cmd);
-	return -1;
-}
-
 static int help_run(const struct command *cmd, int argc, char **argv)
 {
 	const struct command *c;
@@ -138,6 +98,10 @@ static int help_run(const struct command *cmd, int argc, char **argv)
 	}
 	if (argc < 2) {
 		main_help(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		command_help(cmd, stdout);
 		return EXIT_OK;
 	}
 	c = find_command(argv[1]);

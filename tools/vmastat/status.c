@@ -99,22 +99,19 @@ static int status_run(const struct command *cmd, int argc, char **argv)
 	int r;
 
 	r = parse_pid_args(cmd, argc, argv, &a);
-	if (r >= 0)
+	if (r != CMD_CONTINUE)
 		return r;
-	vms_init(&v);
-	if (vms_status(&v, a.pid, &st) < 0) {
-		errmsg("%s", v.err);
-		vms_close(&v);
-		return EXIT_RUNTIME;
-	}
+	r = command_open(&v);
+	if (r != CMD_CONTINUE)
+		return r;
+	if (vms_status(&v, a.pid, &st) < 0)
+		return command_fail(&v);
 	vms_close(&v);
 	if (a.json)
 		format_json(&out, &st);
 	else
 		format_text(&out, &st);
-	r = sb_flush_to(&out, stdout) < 0 ? EXIT_RUNTIME : EXIT_OK;
-	sb_free(&out);
-	return r;
+	return command_output(&out);
 }
 
 const struct command cmd_status = {

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,9 @@ static void locate(struct vms *v)
 	}
 	if (!strcmp(mnt, "/"))
 		mnt[0] = '\0';
-	snprintf(v->dir, sizeof(v->dir), "%s/%s", mnt, VMASTAT_DEBUGFS_DIR);
+	/* a mount point too long for the directory's name is cut: open() then fails */
+	if (snprintf(v->dir, sizeof(v->dir), "%s/%s", mnt, VMASTAT_DEBUGFS_DIR) < 0)
+		v->dir[0] = '\0';
 	v->located = true;
 }
 
@@ -244,7 +247,7 @@ static const char *version_for_message(struct vms *v, char *buf, size_t size)
 	return buf;
 }
 
-static int query_fd(struct vms *v)
+int vms_query_open(struct vms *v)
 {
 	if (v->query_fd < 0) {
 		int fd = vms_open_file(v, "query", O_RDONLY);
@@ -254,6 +257,11 @@ static int query_fd(struct vms *v)
 		v->query_fd = fd;
 	}
 	return v->query_fd;
+}
+
+static int query_fd(struct vms *v)
+{
+	return vms_query_open(v);
 }
 
 static int xioctl(int fd, unsigned long req, void *arg)
@@ -266,11 +274,22 @@ static int xioctl(int fd, unsigned long req, void *arg)
 	return r < 0 ? -errno : r;
 }
 
-/* Explain a failed request @what ("maps", "status") about @pid; returns @r. */
+/* "process 123", or "every process" for pid 0 (UNTRACK and RESET). */
+static const char *proc_name(pid_t pid, char *buf, size_t size)
+{
+	if (pid)
+		snprintf(buf, size, "process %d", (int)pid);
+	else
+		snprintf(buf, size, "every process");
+	return buf;
+}
+
+/* Explain a failed request @what ("maps", "status", ...) about @pid; returns @r. */
 static int explain_ioctl_error(struct vms *v, int r, pid_t pid, const char *what)
 {
-	char ver[128];
+	char ver[128], who[32];
 
+	proc_name(pid, who, sizeof(who));
 	switch (-r) {
 	case ESRCH:
 		seterr(v, "no such process: %d", (int)pid);
@@ -280,8 +299,18 @@ static int explain_ioctl_error(struct vms *v, int r, pid_t pid, const char *what
 		break;
 	case EPERM:
 	case EACCES:
-		seterr(v, "process %d: %s: vmastat needs root (CAP_SYS_PTRACE)",
-		       (int)pid, strerror(-r));
+		seterr(v, "%s: %s: vmastat needs root (CAP_SYS_PTRACE)", who, strerror(-r));
+		break;
+	case ENODATA:
+		seterr(v, "process %d is not tracked (start with: vmastat track %d)",
+		       (int)pid, (int)pid);
+		break;
+	case EBUSY:
+		seterr(v, "process %d is tracked already", (int)pid);
+		break;
+	case ENOSPC:
+		seterr(v, "cannot %s process %d: the module tracks as many processes as it can "
+		       "(parameter max_tracked; vmastat untrack PID frees one)", what, (int)pid);
 		break;
 	case E2BIG:
 		seterr(v, "vmastat module too old for this tool (module: %s, tool: %s): "
@@ -294,19 +323,22 @@ static int explain_ioctl_error(struct vms *v, int r, pid_t pid, const char *what
 		       what, version_for_message(v, ver, sizeof(ver)), VMASTAT_TOOL_VERSION);
 		break;
 	case ENOTTY:
-		seterr(v, "vmastat module does not know the %s request (module: %s, tool: %s): "
-		       "module too old?", what, version_for_message(v, ver, sizeof(ver)),
-		       VMASTAT_TOOL_VERSION);
+		seterr(v, "vmastat module too old for this tool: it does not know the %s request "
+		       "(module: %s, tool: %s); update the module", what,
+		       version_for_message(v, ver, sizeof(ver)), VMASTAT_TOOL_VERSION);
+		break;
+	case EINTR:
+		seterr(v, "%s of %s: interrupted", what, who);
 		break;
 	default:
-		seterr(v, "%s of process %d: %s", what, (int)pid, strerror(-r));
+		seterr(v, "%s of %s: %s", what, who, strerror(-r));
 	}
 	return r;
 }
 
-static int protocol_error(struct vms *v, const char *what)
+static int protocol_error(struct vms *v, const char *req, const char *what)
 {
-	seterr(v, "vmastat module answered the maps request with %s (module bug?)", what);
+	seterr(v, "vmastat module answered the %s request with %s (module bug?)", req, what);
 	return -EPROTO;
 }
 
@@ -342,6 +374,11 @@ static void maps_add(struct vms_maps *m, const struct vmastat_vma *rec,
 
 int vms_maps(struct vms *v, pid_t pid, struct vms_maps *m)
 {
+	return vms_maps_flags(v, pid, 0, m);
+}
+
+int vms_maps_flags(struct vms *v, pid_t pid, uint64_t flags, struct vms_maps *m)
+{
 	const size_t stride = sizeof(struct vmastat_vma);
 	struct vmastat_vma *recs;
 	size_t names_size = MAPS_NAMES_SIZE, i;
@@ -362,7 +399,7 @@ int vms_maps(struct vms *v, pid_t pid, struct vms_maps *m)
 		memset(recs, 0, MAPS_BATCH * stride);
 		memset(&q, 0, sizeof(q));
 		q.size = sizeof(q);
-		q.flags = 0;
+		q.flags = flags;
 		q.pid = pid;
 		q.vma_size = (__u32)stride;
 		q.start = start;
@@ -384,11 +421,14 @@ int vms_maps(struct vms *v, pid_t pid, struct vms_maps *m)
 		}
 		if (r < 0) {
 			explain_ioctl_error(v, r, pid, "maps");
+			if (r == -EINVAL && (flags & VMASTAT_MAPS_FAULTS))
+				seterr(v, "vmastat module does not know per-mapping faults "
+				       "(VMASTAT_MAPS_FAULTS): module too old?");
 			break;
 		}
 		r = 0;
 		if (q.vma_count > MAPS_BATCH) {
-			r = protocol_error(v, "more records than asked for");
+			r = protocol_error(v, "maps", "more records than asked for");
 			break;
 		}
 		for (i = 0; i < q.vma_count; i++) {
@@ -397,7 +437,7 @@ int vms_maps(struct vms *v, pid_t pid, struct vms_maps *m)
 
 			if (len && (off >= names_size || len >= names_size - off ||
 				    names[off + len] != '\0')) {
-				r = protocol_error(v, "a name outside its names buffer");
+				r = protocol_error(v, "maps", "a name outside its names buffer");
 				break;
 			}
 			maps_add(m, rec, len ? names + off : "", len);
@@ -405,7 +445,7 @@ int vms_maps(struct vms *v, pid_t pid, struct vms_maps *m)
 		if (r < 0 || q.next == VMASTAT_MAPS_END)
 			break;
 		if (q.next <= start) {
-			r = protocol_error(v, "no progress");
+			r = protocol_error(v, "maps", "no progress");
 			break;
 		}
 		start = q.next;
@@ -416,8 +456,202 @@ int vms_maps(struct vms *v, pid_t pid, struct vms_maps *m)
 		vms_maps_free(m);
 		return r;
 	}
-	for (i = 0; i < m->count; i++)
+	for (i = 0; i < m->count; i++) {
 		m->vma[i].name = m->names + m->vma[i].name_off;
+		if (m->vma[i].v.flags & VMASTAT_VMA_FAULTS)
+			m->faults = true;
+	}
+	if (flags & VMASTAT_MAPS_FAULTS)
+		m->faults = true;
+	return 0;
+}
+
+/* Records a call asks for (PROCS, EVENTS). */
+#define PROCS_BATCH		64
+
+int vms_summary(struct vms *v, struct vmastat_summary *s)
+{
+	int fd, r;
+
+	fd = query_fd(v);
+	if (fd < 0)
+		return fd;
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	r = xioctl(fd, VMASTAT_IOC_SUMMARY, s);
+	if (r < 0)
+		return explain_ioctl_error(v, r, 0, "summary");
+	return 0;
+}
+
+void vms_procs_free(struct vms_procs *p)
+{
+	free(p->proc);
+	memset(p, 0, sizeof(*p));
+}
+
+/* One PROCS call: @n records at most into @recs; *@next the cursor. */
+static int procs_call(struct vms *v, int fd, pid_t pid, uint64_t flags, __u64 start,
+		      struct vmastat_proc *recs, size_t n, size_t *filled, __u64 *next)
+{
+	struct vmastat_procs_query q;
+	int r;
+
+	/* a module with smaller records leaves the rest zero */
+	memset(recs, 0, n * sizeof(*recs));
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.flags = flags;
+	q.pid = pid;
+	q.proc_size = sizeof(*recs);
+	q.start = start;
+	q.procs = (__u64)(uintptr_t)recs;
+	q.count = (__u32)n;
+	r = xioctl(fd, VMASTAT_IOC_PROCS, &q);
+	if (r < 0)
+		return explain_ioctl_error(v, r, pid, "procs");
+	if (q.count > n)
+		return protocol_error(v, "procs", "more records than asked for");
+	*filled = q.count;
+	*next = q.next;
+	return 0;
+}
+
+int vms_procs(struct vms *v, uint64_t flags, struct vms_procs *p)
+{
+	struct vmastat_proc *recs;
+	__u64 start = 0, next = 0;
+	size_t n = 0, i;
+	int fd, r;
+
+	memset(p, 0, sizeof(*p));
+	fd = query_fd(v);
+	if (fd < 0)
+		return fd;
+	recs = xcalloc(PROCS_BATCH, sizeof(*recs));
+	for (;;) {
+		r = procs_call(v, fd, 0, flags, start, recs, PROCS_BATCH, &n, &next);
+		if (r < 0)
+			break;
+		for (i = 0; i < n; i++) {
+			void *a = p->proc;
+
+			xgrow(&a, &p->cap, p->count + 1, sizeof(*p->proc));
+			p->proc = a;
+			recs[i].comm[sizeof(recs[i].comm) - 1] = '\0';
+			p->proc[p->count++] = recs[i];
+		}
+		if (next == VMASTAT_MAPS_END)
+			break;
+		if (next == start && !n) {
+			r = protocol_error(v, "procs", "no progress");
+			break;
+		}
+		start = next;
+	}
+	free(recs);
+	if (r < 0)
+		vms_procs_free(p);
+	return r < 0 ? r : 0;
+}
+
+int vms_proc(struct vms *v, pid_t pid, struct vmastat_proc *rec)
+{
+	__u64 next = 0;
+	size_t n = 0;
+	int fd, r;
+
+	fd = query_fd(v);
+	if (fd < 0)
+		return fd;
+	r = procs_call(v, fd, pid, 0, 0, rec, 1, &n, &next);
+	if (r < 0)
+		return r;
+	if (!n)
+		return explain_ioctl_error(v, -ESRCH, pid, "procs");
+	rec->comm[sizeof(rec->comm) - 1] = '\0';
+	return 0;
+}
+
+static int track_call(struct vms *v, unsigned long req, const char *what, pid_t pid,
+		      uint64_t flags, unsigned int shift)
+{
+	struct vmastat_track t;
+	int fd, r;
+
+	fd = query_fd(v);
+	if (fd < 0)
+		return fd;
+	memset(&t, 0, sizeof(t));
+	t.size = sizeof(t);
+	t.flags = flags;
+	t.pid = pid;
+	t.granule_shift = shift;
+	r = xioctl(fd, req, &t);
+	if (r < 0)
+		return explain_ioctl_error(v, r, pid, what);
+	return 0;
+}
+
+int vms_track(struct vms *v, pid_t pid, uint64_t flags, unsigned int granule_shift)
+{
+	return track_call(v, VMASTAT_IOC_TRACK, "track", pid, flags, granule_shift);
+}
+
+int vms_untrack(struct vms *v, pid_t pid)
+{
+	return track_call(v, VMASTAT_IOC_UNTRACK, "untrack", pid, 0, 0);
+}
+
+int vms_reset(struct vms *v, pid_t pid)
+{
+	return track_call(v, VMASTAT_IOC_RESET, "reset", pid, 0, 0);
+}
+
+int vms_hist(struct vms *v, pid_t pid, struct vmastat_hist_query *h)
+{
+	int fd, r;
+
+	fd = query_fd(v);
+	if (fd < 0)
+		return fd;
+	memset(h, 0, sizeof(*h));
+	h->size = sizeof(*h);
+	h->pid = pid;
+	r = xioctl(fd, VMASTAT_IOC_HIST, h);
+	if (r < 0)
+		return explain_ioctl_error(v, r, pid, "hist");
+	/* 0 from a module that does not say: ours; more than we hold: what we hold */
+	if (!h->nr_buckets || h->nr_buckets > VMASTAT_HIST_BUCKETS)
+		h->nr_buckets = VMASTAT_HIST_BUCKETS;
+	return 0;
+}
+
+int vms_events(struct vms *v, pid_t pid, bool wait, struct vmastat_event *ev,
+	       size_t cap, size_t *n, uint64_t *drops)
+{
+	struct vmastat_events_query q;
+	int fd, r;
+
+	*n = 0;
+	fd = query_fd(v);
+	if (fd < 0)
+		return fd;
+	memset(ev, 0, cap * sizeof(*ev));
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.flags = wait ? VMASTAT_EVENTS_WAIT : 0;
+	q.pid = pid;
+	q.event_size = sizeof(*ev);
+	q.events = (__u64)(uintptr_t)ev;
+	q.count = (__u32)cap;
+	r = ioctl(fd, VMASTAT_IOC_EVENTS, &q) < 0 ? -errno : 0;
+	if (r < 0)
+		return explain_ioctl_error(v, r, pid, "events");
+	if (q.count > cap)
+		return protocol_error(v, "events", "more records than asked for");
+	*n = q.count;
+	*drops = q.drops;
 	return 0;
 }
 
@@ -451,6 +685,7 @@ static const char *const kind_names[] = {
 	[VMASTAT_KIND_SHMEM]		= "shmem",
 	[VMASTAT_KIND_SPECIAL]		= "special",
 	[VMASTAT_KIND_HUGETLB]		= "hugetlb",
+	[VMASTAT_KIND_UNMAPPED]		= "unmapped",
 };
 _Static_assert(ARRAY_SIZE(kind_names) == VMASTAT_KIND_MAX, "a kind without a name");
 
@@ -481,6 +716,8 @@ const char *vms_flag_name(unsigned int bit, char *buf, size_t size)
 	case VMASTAT_VMA_WRITE:
 	case VMASTAT_VMA_EXEC:
 	case VMASTAT_VMA_SHARED:
+	case VMASTAT_VMA_UNMAPPED:	/* said by "kind" and "unmapped" */
+	case VMASTAT_VMA_FAULTS:	/* said by "faults" */
 		return NULL;
 	case VMASTAT_VMA_GROWSDOWN:	return "growsdown";
 	case VMASTAT_VMA_LOCKED:	return "locked";
@@ -490,4 +727,133 @@ const char *vms_flag_name(unsigned int bit, char *buf, size_t size)
 	}
 	snprintf(buf, size, "bit%u", bit);
 	return buf;
+}
+
+static const char *const fault_kind_names[] = {
+	[VMASTAT_FK_ANON]	= "anon",
+	[VMASTAT_FK_FILE]	= "file",
+	[VMASTAT_FK_SHMEM]	= "shmem",
+	[VMASTAT_FK_OTHER]	= "other",
+};
+_Static_assert(ARRAY_SIZE(fault_kind_names) == VMASTAT_FK_MAX, "a fault kind without a name");
+
+const char *vms_fault_kind_name(uint32_t kind)
+{
+	return kind < ARRAY_SIZE(fault_kind_names) ? fault_kind_names[kind] : "unknown";
+}
+
+const char *vms_fault_kinds(uint32_t mask, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int bit;
+
+	if (size)
+		buf[0] = '\0';
+	for (bit = 0; bit < 32; bit++) {
+		char name[16];
+		int n;
+
+		if (!(mask & (1U << bit)))
+			continue;
+		if (bit < VMASTAT_FK_MAX)
+			snprintf(name, sizeof(name), "%s", fault_kind_names[bit]);
+		else
+			snprintf(name, sizeof(name), "bit%u", bit);
+		n = snprintf(buf + len, size > len ? size - len : 0, "%s%s", len ? "," : "", name);
+		if (n < 0 || (size_t)n >= (size > len ? size - len : 0))
+			break;
+		len += (size_t)n;
+	}
+	return buf;
+}
+
+const char *vms_access_name(uint32_t access)
+{
+	switch (access) {
+	case VMASTAT_ACCESS_READ:	return "read";
+	case VMASTAT_ACCESS_WRITE:	return "write";
+	case VMASTAT_ACCESS_EXEC:	return "exec";
+	}
+	return "unknown";
+}
+
+const char *vms_outcome_name(uint32_t outcome)
+{
+	switch (outcome) {
+	case VMASTAT_OUTCOME_MINOR:	return "minor";
+	case VMASTAT_OUTCOME_MAJOR:	return "major";
+	case VMASTAT_OUTCOME_RETRY:	return "retry";
+	case VMASTAT_OUTCOME_SEGV:	return "segv";
+	case VMASTAT_OUTCOME_SIGBUS:	return "sigbus";
+	case VMASTAT_OUTCOME_OOM:	return "oom";
+	}
+	return "unknown";
+}
+
+const char *vms_event_flag_name(unsigned int bit, char *buf, size_t size)
+{
+	if (bit < 32) {
+		switch (1U << bit) {
+		case VMASTAT_EV_GUP:	return "gup";
+		case VMASTAT_EV_REMOTE:	return "remote";
+		case VMASTAT_EV_COW:	return "cow";
+		case VMASTAT_EV_SWAPIN:	return "swapin";
+		case VMASTAT_EV_THP:	return "thp";
+		}
+	}
+	snprintf(buf, size, "bit%u", bit);
+	return buf;
+}
+
+const char *vms_proc_flag_name(unsigned int bit, char *buf, size_t size)
+{
+	if (bit < 32) {
+		switch (1U << bit) {
+		case VMASTAT_PROC_EXITED:	return "exited";
+		case VMASTAT_PROC_TRACKED:	return "tracked";
+		case VMASTAT_PROC_CHILDREN:	return "children";
+		}
+	}
+	snprintf(buf, size, "bit%u", bit);
+	return buf;
+}
+
+#define CF(x) { #x, offsetof(struct vmastat_fault_counts, x) }
+const struct vms_field vms_count_fields[] = {
+	CF(minor), CF(major), CF(retry), CF(segv), CF(sigbus), CF(oom),
+	CF(anon_minor), CF(anon_major), CF(file_minor), CF(file_major),
+	CF(shmem_minor), CF(shmem_major), CF(other_minor), CF(other_major),
+	CF(read), CF(write), CF(exec), CF(gup_minor), CF(gup_major), CF(remote),
+	CF(cow), CF(swapin), CF(thp),
+};
+#undef CF
+const size_t vms_nr_count_fields = ARRAY_SIZE(vms_count_fields);
+/* every __u64 of the struct but pad */
+_Static_assert(ARRAY_SIZE(vms_count_fields) + 1 ==
+	       sizeof(struct vmastat_fault_counts) / sizeof(__u64), "a count without a name");
+
+#define VF(x) { #x, offsetof(struct vmastat_vma_faults, x) }
+const struct vms_field vms_vma_fault_fields[] = {
+	VF(minor), VF(major), VF(read), VF(write), VF(exec), VF(gup), VF(cow),
+	VF(swapin), VF(thp), VF(retry), VF(segv), VF(sigbus), VF(oom),
+};
+#undef VF
+const size_t vms_nr_vma_fault_fields = ARRAY_SIZE(vms_vma_fault_fields);
+_Static_assert(ARRAY_SIZE(vms_vma_fault_fields) ==
+	       offsetof(struct vmastat_vma_faults, kinds) / sizeof(__u64), "a fault without a name");
+
+uint64_t vms_count(const struct vmastat_fault_counts *c, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)c + off, sizeof(v));
+	return v;
+}
+
+uint64_t vms_vma_fault(const struct vmastat_vma_faults *f, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)f + off, sizeof(v));
+	return v;
 }

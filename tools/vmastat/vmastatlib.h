@@ -40,6 +40,7 @@ struct vms_vma {
 struct vms_maps {
 	struct vms_vma *vma;
 	size_t count;
+	bool faults;		/* asked with VMASTAT_MAPS_FAULTS and the module filled them */
 	/* private */
 	size_t cap;
 	char *names;
@@ -59,8 +60,54 @@ int vms_module_version(struct vms *v, char *buf, size_t size);
 int vms_maps(struct vms *v, pid_t pid, struct vms_maps *m);
 void vms_maps_free(struct vms_maps *m);
 
+/*
+ * The same with VMASTAT_MAPS_* @flags.  With VMASTAT_MAPS_FAULTS the module
+ * answers -ENODATA when @pid is not tracked; a module from before page-fault
+ * accounting rejects the flag (-EINVAL).
+ */
+int vms_maps_flags(struct vms *v, pid_t pid, uint64_t flags, struct vms_maps *m);
+
 /* @pid's address space in numbers; comm is always NUL-terminated. */
 int vms_status(struct vms *v, pid_t pid, struct vmastat_status *st);
+
+/* Open the query file now (the other calls open it on first use). */
+int vms_query_open(struct vms *v);
+
+/* The module's global counters (VMASTAT_IOC_SUMMARY). */
+int vms_summary(struct vms *v, struct vmastat_summary *s);
+
+/* Process entries (VMASTAT_IOC_PROCS); comm always NUL-terminated. */
+struct vms_procs {
+	struct vmastat_proc *proc;
+	size_t count;
+	size_t cap;		/* private */
+};
+
+/* Every entry (@flags: VMASTAT_PROCS_*), in the module's order, into @p (free with vms_procs_free). */
+int vms_procs(struct vms *v, uint64_t flags, struct vms_procs *p);
+void vms_procs_free(struct vms_procs *p);
+/* One process's entry: the live one, else its most recent exited one (-ESRCH: none). */
+int vms_proc(struct vms *v, pid_t pid, struct vmastat_proc *rec);
+
+/* Start tracking @pid (@flags: VMASTAT_TRACK_*, @granule_shift 0: default). */
+int vms_track(struct vms *v, pid_t pid, uint64_t flags, unsigned int granule_shift);
+/* Stop tracking @pid, 0: every tracked process. */
+int vms_untrack(struct vms *v, pid_t pid);
+/* Zero @pid's counters, 0: every counter of the module. */
+int vms_reset(struct vms *v, pid_t pid);
+
+/* The latency histograms of tracked process @pid; h->nr_buckets is at most VMASTAT_HIST_BUCKETS. */
+int vms_hist(struct vms *v, pid_t pid, struct vmastat_hist_query *h);
+
+/*
+ * Take up to @cap events of tracked process @pid into @ev (*@n: how many,
+ * *@drops: the module's count of lost events).  With @wait, block until
+ * there is one.  Unlike the other calls this one is not restarted after a
+ * signal: it returns -EINTR (v->err set) so that the caller can look at
+ * what the signal meant.  -ESRCH after events were taken: untracked.
+ */
+int vms_events(struct vms *v, pid_t pid, bool wait, struct vmastat_event *ev,
+	       size_t cap, size_t *n, uint64_t *drops);
 
 /* "anon", "heap", ... (enum vmastat_vma_kind), or "unknown" for a kind newer than this tool. */
 const char *vms_kind_name(uint32_t kind);
@@ -72,5 +119,31 @@ void vms_perms(uint32_t flags, char out[5]);
  * those four; unknown bits get "bitN" written into @buf (at least 8 bytes).
  */
 const char *vms_flag_name(unsigned int bit, char *buf, size_t size);
+
+/* "anon", "file", "shmem", "other" (enum vmastat_fault_kind), "unknown" beyond. */
+const char *vms_fault_kind_name(uint32_t kind);
+/* The kinds in a bitmask of (1 << enum vmastat_fault_kind), "anon,file", "" if none, into @buf. */
+const char *vms_fault_kinds(uint32_t mask, char *buf, size_t size);
+/* VMASTAT_ACCESS_*: "read", "write", "exec"; VMASTAT_OUTCOME_*: "minor", "major", "retry",
+ * "segv", "sigbus", "oom"; "unknown" beyond. */
+const char *vms_access_name(uint32_t access);
+const char *vms_outcome_name(uint32_t outcome);
+/* Name of VMASTAT_EV_* bit @bit ("gup", "remote", "cow", "swapin", "thp"), else "bitN" in @buf. */
+const char *vms_event_flag_name(unsigned int bit, char *buf, size_t size);
+/* Name of VMASTAT_PROC_* bit @bit ("exited", "tracked", "children"), else "bitN" in @buf. */
+const char *vms_proc_flag_name(unsigned int bit, char *buf, size_t size);
+
+/* The fields of struct vmastat_fault_counts (all but pad), by their uapi names, in order. */
+struct vms_field {
+	const char *name;
+	size_t off;
+};
+extern const struct vms_field vms_count_fields[];
+extern const size_t vms_nr_count_fields;
+uint64_t vms_count(const struct vmastat_fault_counts *c, size_t off);
+/* The same for struct vmastat_vma_faults (all but kinds and pad). */
+extern const struct vms_field vms_vma_fault_fields[];
+extern const size_t vms_nr_vma_fault_fields;
+uint64_t vms_vma_fault(const struct vmastat_vma_faults *f, size_t off);
 
 #endif /* VMASTAT_VMASTATLIB_H */

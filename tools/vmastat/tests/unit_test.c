@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of json.c and util.c: make check runs them. */
+/*
+ * Unit tests of json.c, util.c and the pure helpers of the commands
+ * (report.h, vmastatlib.h's names, cmdutil.c's value parsers): make check
+ * runs them.
+ */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "json.h"
+#include "report.h"
 #include "util.h"
+#include "vmastatlib.h"
 
 static int failures, checks;
 
@@ -228,6 +235,235 @@ static void test_args(void)
 	}
 }
 
+static void test_stat(void)
+{
+	uint64_t mn = 0, mj = 0;
+
+	/* pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt ... */
+	CHECK(parse_stat_faults("42 (true) R 1 42 42 0 -1 4194304 81 0 1 0 0 0\n", &mn, &mj) == 0 &&
+	      mn == 81 && mj == 1);
+	/* a comm with spaces and parentheses: fields count from the last ')' */
+	CHECK(parse_stat_faults("7 (a) b (c) S 1 7 7 0 -1 0 123 9 45 0 1 2", &mn, &mj) == 0 &&
+	      mn == 123 && mj == 45);
+	CHECK(parse_stat_faults("7 (x) S 1 7 7 0 -1 0 18446744073709551615 0 3", &mn, &mj) == 0 &&
+	      mn == UINT64_MAX && mj == 3);
+	CHECK(parse_stat_faults("7 (x) S 1 7 7 0 -1 0 5 0", &mn, &mj) < 0);	/* cut short */
+	CHECK(parse_stat_faults("7 (x) S 1 7 7 0 -1 0 5x 0 3", &mn, &mj) < 0);
+	CHECK(parse_stat_faults("7 x S 1 7 7 0 -1 0 5 0 3", &mn, &mj) < 0);
+	CHECK(parse_stat_faults("", &mn, &mj) < 0);
+}
+
+static void test_hist(void)
+{
+	struct sbuf sb = { 0 };
+	__u64 b[VMASTAT_HIST_BUCKETS] = { 0 };
+	struct vmastat_hist_query h;
+	struct json j;
+
+	hist_format_buckets(&sb, b, VMASTAT_HIST_BUCKETS);
+	CHECK_STR(sb.buf ? sb.buf : "", "");		/* empty: nothing */
+	b[0] = 1;
+	b[2] = 4;
+	b[31] = 2;
+	hist_format_buckets(&sb, b, VMASTAT_HIST_BUCKETS);
+	CHECK(strstr(sb.buf, "           0 -> 1            : 1        |**********                              |\n") != NULL);
+	CHECK(strstr(sb.buf, "           2 -> 3            : 0        |                                        |\n") != NULL);
+	CHECK(strstr(sb.buf, "           4 -> 7            : 4        |****************************************|\n") != NULL);
+	CHECK(strstr(sb.buf, "  2147483648 -> 4294967295   : 2        |********************                    |\n") != NULL);
+	CHECK(strstr(sb.buf, "count    distribution") != NULL);
+	/* from the first to the last non-empty bucket: 32 rows and the header */
+	{
+		size_t lines = 0;
+		const char *p;
+
+		for (p = sb.buf; *p; p++)
+			lines += *p == '\n';
+		CHECK(lines == 33);
+	}
+
+	memset(&h, 0, sizeof(h));
+	h.nr_buckets = VMASTAT_HIST_BUCKETS;
+	sb_reset(&sb);
+	hist_format_text(&sb, &h);
+	CHECK_STR(sb.buf, "no completed faults recorded since tracking began\n");
+	h.hist[VMASTAT_FK_FILE][1][20] = 3;
+	h.hist[VMASTAT_FK_ANON][0][9] = 5;
+	sb_reset(&sb);
+	hist_format_text(&sb, &h);
+	CHECK(!strncmp(sb.buf, "anon minor faults (5), latency in ns\n", 37));
+	CHECK(strstr(sb.buf, "\n\nfile major faults (3), latency in ns\n") != NULL);
+	CHECK(strstr(sb.buf, "     1048576 -> 2097151      : 3 ") != NULL);
+
+	sb_reset(&sb);
+	h.nr_buckets = 2;
+	json_init(&j, &sb, 0);
+	hist_format_json(&j, &h);
+	json_finish(&j);
+	CHECK_STR(sb.buf, "{\"nr_buckets\": 2, \"anon\": {\"minor\": [0, 0], \"major\": [0, 0]}, "
+		  "\"file\": {\"minor\": [0, 0], \"major\": [0, 0]}, \"shmem\": {\"minor\": [0, 0], "
+		  "\"major\": [0, 0]}, \"other\": {\"minor\": [0, 0], \"major\": [0, 0]}}\n");
+	sb_free(&sb);
+}
+
+static void test_names(void)
+{
+	char buf[64];
+
+	CHECK_STR(vms_kind_name(VMASTAT_KIND_UNMAPPED), "unmapped");
+	CHECK_STR(vms_kind_name(VMASTAT_KIND_MAX), "unknown");
+	CHECK_STR(vms_fault_kind_name(VMASTAT_FK_SHMEM), "shmem");
+	CHECK_STR(vms_fault_kind_name(VMASTAT_FK_MAX), "unknown");
+	CHECK_STR(vms_fault_kinds(0, buf, sizeof(buf)), "");
+	CHECK_STR(vms_fault_kinds(1U << VMASTAT_FK_ANON, buf, sizeof(buf)), "anon");
+	CHECK_STR(vms_fault_kinds(0xf | 1U << 9, buf, sizeof(buf)), "anon,file,shmem,other,bit9");
+	CHECK_STR(vms_fault_kinds(0xf, buf, 10), "anon,file");	/* cut at a name */
+	CHECK_STR(maps_unmapped_name(1U << VMASTAT_FK_ANON, buf, sizeof(buf)), "[unmapped anon]");
+	CHECK_STR(maps_unmapped_name(3, buf, sizeof(buf)), "[unmapped anon,file]");
+	CHECK_STR(maps_unmapped_name(0, buf, sizeof(buf)), "[unmapped]");
+	CHECK_STR(vms_access_name(VMASTAT_ACCESS_EXEC), "exec");
+	CHECK_STR(vms_access_name(3), "unknown");
+	CHECK_STR(vms_outcome_name(VMASTAT_OUTCOME_OOM), "oom");
+	CHECK_STR(vms_outcome_name(6), "unknown");
+	CHECK_STR(vms_event_flag_name(4, buf, sizeof(buf)), "thp");
+	CHECK_STR(vms_event_flag_name(5, buf, sizeof(buf)), "bit5");
+	CHECK_STR(vms_proc_flag_name(1, buf, sizeof(buf)), "tracked");
+	CHECK_STR(vms_proc_flag_name(31, buf, sizeof(buf)), "bit31");
+	CHECK(vms_flag_name(9, buf, sizeof(buf)) == NULL);	/* unmapped: a key of its own */
+	CHECK(vms_flag_name(10, buf, sizeof(buf)) == NULL);	/* faults: a key of its own */
+	CHECK(vms_nr_count_fields == 23);
+	CHECK_STR(vms_count_fields[0].name, "minor");
+	CHECK_STR(vms_count_fields[vms_nr_count_fields - 1].name, "thp");
+	CHECK(vms_nr_vma_fault_fields == 13);
+}
+
+static void test_sort(void)
+{
+	struct vmastat_proc p[4];
+	struct sbuf sb = { 0 };
+	int k;
+
+	memset(p, 0, sizeof(p));
+	p[0].pid = 30; p[0].counts.minor = 10; p[0].counts.major = 5; p[0].counts.cow = 1;
+	p[1].pid = 10; p[1].counts.minor = 20; p[1].counts.segv = 2;
+	p[2].pid = 20; p[2].counts.minor = 15; p[2].counts.cow = 9; p[2].counts.sigbus = 1;
+	p[3].pid = 5;  p[3].counts.minor = 15; p[3].counts.file_major = 4;
+
+	CHECK(proc_sort_key("nope") < 0);
+	CHECK(proc_sort_key("") < 0);
+	k = proc_sort_key("faults");
+	CHECK(k >= 0 && proc_key_value(&p[0], k) == 15);
+	procs_sort(p, 4, k);		/* 20, then 15 x3 by pid: 5, 20, 30 */
+	CHECK(p[0].pid == 10 && p[1].pid == 5 && p[2].pid == 20 && p[3].pid == 30);
+	procs_sort(p, 4, proc_sort_key("cow"));
+	CHECK(p[0].pid == 20 && p[1].pid == 30 && p[2].pid == 5 && p[3].pid == 10);
+	procs_sort(p, 4, proc_sort_key("pid"));
+	CHECK(p[0].pid == 5 && p[3].pid == 30);
+	procs_sort(p, 4, proc_sort_key("errors"));
+	CHECK(p[0].pid == 10 && p[1].pid == 20);
+	k = proc_sort_key("file");
+	CHECK(k >= 0 && proc_key_value(&p[0], k) == 0);
+	procs_sort(p, 4, k);
+	CHECK(p[0].pid == 5);
+	CHECK(proc_key_value(&p[0], proc_sort_key("file_major")) == 4);
+	procs_sort(p, 0, k);	/* nothing to do */
+	proc_sort_keys_list(&sb);
+	CHECK(strstr(sb.buf, "faults, anon,") == sb.buf && strstr(sb.buf, ", thp") != NULL);
+	sb_free(&sb);
+}
+
+static void test_events(void)
+{
+	struct vmastat_event e;
+	struct sbuf sb = { 0 };
+
+	memset(&e, 0, sizeof(e));
+	e.time_ns = 3001234567ULL;
+	e.address = 0x7f00deadb000ULL;
+	e.ip = 0x55555555a123ULL;
+	e.latency_ns = 1234;
+	e.tid = 77;
+	e.cpu = 1;
+	e.kind = VMASTAT_FK_FILE;
+	e.access = VMASTAT_ACCESS_WRITE;
+	e.outcome = VMASTAT_OUTCOME_MAJOR;
+	e.flags = VMASTAT_EV_COW | VMASTAT_EV_THP;
+	event_format_text(&sb, &e, 1000000000ULL);
+	CHECK_STR(sb.buf, "       2.001234      77   1 0x7f00deadb000 0x55555555a123 file  write "
+		  "major        1234 cow,thp");
+	sb_reset(&sb);
+	event_format_text(&sb, &e, 3001234568ULL);	/* before the first: negative */
+	CHECK(!strncmp(sb.buf, "      -0.000000 ", 16));
+	sb_reset(&sb);
+	e.ip = 0;
+	e.flags = 0;
+	event_format_text(&sb, &e, 0);
+	CHECK(strstr(sb.buf, "       3.001234 ") == sb.buf && strstr(sb.buf, " -  ") != NULL &&
+	      sb.buf[sb.len - 1] == '-');
+	sb_reset(&sb);
+	e.flags = VMASTAT_EV_GUP | 1U << 9;
+	e.kind = 9;
+	event_format_json(&sb, &e);
+	CHECK_STR(sb.buf, "{\"time_ns\": 3001234567, \"tid\": 77, \"cpu\": 1, \"address\": "
+		  "\"0x7f00deadb000\", \"ip\": \"0x0\", \"latency_ns\": 1234, \"kind\": \"unknown\", "
+		  "\"access\": \"write\", \"outcome\": \"major\", \"flags\": [\"gup\", \"bit9\"]}\n");
+	sb_free(&sb);
+}
+
+static void test_counts_json(void)
+{
+	struct vmastat_proc p;
+	struct sbuf sb = { 0 };
+	struct json j;
+
+	memset(&p, 0, sizeof(p));
+	p.pid = 12;
+	p.flags = VMASTAT_PROC_EXITED | VMASTAT_PROC_TRACKED;
+	p.start_ns = 5;
+	strcpy(p.comm, "a\"b");
+	p.counts.minor = 3;
+	p.counts.thp = 9;
+	json_init(&j, &sb, 0);
+	proc_format_json(&j, &p);
+	json_finish(&j);
+	CHECK(!strncmp(sb.buf, "{\"pid\": 12, \"comm\": \"a\\\"b\", \"flags\": [\"exited\", "
+		       "\"tracked\"], \"start_ns\": 5, \"exit_ns\": 0, \"counts\": {\"minor\": 3, ", 106));
+	CHECK(strstr(sb.buf, "\"remote\": 0, \"cow\": 0, \"swapin\": 0, \"thp\": 9}}\n") != NULL);
+	/* a comm filling all 16 bytes (no NUL) stops at the array's end */
+	memset(p.comm, 'x', sizeof(p.comm));
+	sb_reset(&sb);
+	json_init(&j, &sb, 0);
+	proc_format_json(&j, &p);
+	json_finish(&j);
+	CHECK(strstr(sb.buf, "\"comm\": \"xxxxxxxxxxxxxxxx\",") != NULL);
+	sb_free(&sb);
+}
+
+static void test_values(void)
+{
+	static const struct command c = { .name = "t" };
+	uint64_t u = 0;
+	double d = 0;
+
+	CHECK(command_uint(&c, "-n", "5", 1, 10, &u) == 0 && u == 5);
+	CHECK(command_uint(&c, "-n", "0", 1, 10, &u) < 0);
+	CHECK(command_uint(&c, "-n", "11", 1, 10, &u) < 0);
+	CHECK(command_uint(&c, "-n", "", 1, 10, &u) < 0);
+	CHECK(command_uint(&c, "-n", "-1", 0, 10, &u) < 0);
+	CHECK(command_uint(&c, "-n", "+1", 0, 10, &u) < 0);
+	CHECK(command_uint(&c, "-n", "3x", 0, 10, &u) < 0);
+	CHECK(command_uint(&c, "-n", "99999999999999999999999", 0, UINT64_MAX, &u) < 0);
+	CHECK(command_seconds(&c, "-d", "0.5", 0.01, 100, &d) == 0 && d == 0.5);
+	CHECK(command_seconds(&c, "-d", "2", 0.01, 100, &d) == 0 && d == 2);
+	CHECK(command_seconds(&c, "-d", ".25", 0.01, 100, &d) == 0 && d == 0.25);
+	CHECK(command_seconds(&c, "-d", "0", 0.01, 100, &d) < 0);
+	CHECK(command_seconds(&c, "-d", "nan", 0.01, 100, &d) < 0);
+	CHECK(command_seconds(&c, "-d", "inf", 0.01, 100, &d) < 0);
+	CHECK(command_seconds(&c, "-d", "1e3", 0.01, 100, &d) < 0);
+	CHECK(command_seconds(&c, "-d", "-1", 0.01, 100, &d) < 0);
+	CHECK(command_seconds(&c, "-d", "1s", 0.01, 100, &d) < 0);
+	CHECK(command_seconds(&c, "-d", "", 0.01, 100, &d) < 0);
+}
+
 /* The error paths of parse_pid() and args_next() print on stderr: hide that. */
 static int quiet_begin(void)
 {
@@ -257,9 +493,16 @@ int main(void)
 	test_quote();
 	test_writer();
 	test_printable();
+	test_stat();
+	test_hist();
+	test_names();
+	test_sort();
+	test_events();
+	test_counts_json();
 	saved = quiet_begin();
 	test_pid();
 	test_args();
+	test_values();
 	quiet_end(saved);
 	fprintf(stdout, "unit_test: %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
