@@ -93,7 +93,7 @@ MODULE_PARM_DESC(granule_shift, "default log2 of the attribution granule (defaul
 
 static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
-MODULE_PARM_DESC(maxactive, "kretprobe instances (default 0: 64 per possible CPU)");
+MODULE_PARM_DESC(maxactive, "kretprobe instances (default 0: 64 per possible CPU, at least 128)");
 
 /* Slots probed by a lookup or an insert before giving up. */
 #define VMASTAT_PROBE_MAX	32
@@ -1215,8 +1215,9 @@ int vmastat_track(pid_t nr, bool children, unsigned int shift)
 	mutex_lock(&vmastat_track_mutex);
 	raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
 	slot = vmastat_slot_find(tgid);
-	if (slot < 0)
-		err = -ENOSPC;
+	if (slot < 0)	/* exited (a zombie), or no room in the table */
+		err = vmastat_slot_lookup(tgid, true, false) >= 0 ? -ESRCH :
+								    -ENOSPC;
 	else if (rcu_access_pointer(vmastat_slots[slot].trk))
 		err = -EBUSY;
 	else if (vmastat_nr_tracked >= max_tracked)
@@ -1360,13 +1361,17 @@ static void vmastat_tracked_zero(struct vmastat_tracked *t)
 			atomic_set(&a->c[c], 0);
 		WRITE_ONCE(a->key, 0);
 	}
+	mutex_lock(&t->read_mutex);
 	for_each_possible_cpu(cpu) {
 		struct vmastat_ring *r = per_cpu_ptr(t->ring, cpu);
 
 		memset(per_cpu_ptr(t->hist, cpu), 0,
 		       VMASTAT_HIST_NR * sizeof(u64));
 		WRITE_ONCE(r->drops, 0);
+		/* queued events are discarded: consume up to the head */
+		smp_store_release(&r->tail, smp_load_acquire(&r->head));
 	}
+	mutex_unlock(&t->read_mutex);
 }
 
 /**
@@ -1488,7 +1493,8 @@ void vmastat_summary_fill(struct vmastat_summary *sum)
 		sum->unlisted += READ_ONCE(pc->unlisted);
 		sum->unattributed += READ_ONCE(pc->unattributed);
 	}
-	sum->missed = READ_ONCE(vmastat_krp.nmissed);
+	sum->missed = READ_ONCE(vmastat_krp.nmissed) +
+		      READ_ONCE(vmastat_krp.kp.nmissed);
 	sum->maxactive = vmastat_krp.maxactive;
 	sum->max_procs = max_procs;
 	sum->max_tracked = max_tracked;
@@ -1633,6 +1639,17 @@ static u64 vmastat_ring_drops(struct vmastat_tracked *t)
 	return sum;
 }
 
+/**
+ * vmastat_events_drops() - events a tracked process's rings have lost
+ * @t: tracking data
+ *
+ * Return: the count since tracking began or the last reset.
+ */
+u64 vmastat_events_drops(struct vmastat_tracked *t)
+{
+	return vmastat_ring_drops(t);
+}
+
 static bool vmastat_events_pending(struct vmastat_tracked *t)
 {
 	int cpu;
@@ -1703,6 +1720,8 @@ int vmastat_events_take(struct vmastat_tracked *t, struct vmastat_event *ev,
 		n++;
 	}
 	mutex_unlock(&t->read_mutex);
+	if (!n && READ_ONCE(t->dead))
+		return -ESRCH;
 
 	if (ns != &init_pid_ns) {
 		unsigned int i;

@@ -45,6 +45,7 @@ void vmastat_tracked_put(struct vmastat_tracked *t);
 void vmastat_hist_fill(struct vmastat_tracked *t, u64 *hist);
 int vmastat_events_take(struct vmastat_tracked *t, struct vmastat_event *ev,
 			unsigned int max, bool wait, u64 *drops);
+u64 vmastat_events_drops(struct vmastat_tracked *t);
 void vmastat_events_watch(struct vmastat_tracked *t, bool on);
 __poll_t vmastat_events_poll(struct vmastat_tracked *t, struct file *file,
 			     poll_table *pt);

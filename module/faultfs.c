@@ -389,6 +389,8 @@ static ssize_t vmastat_events_read(struct file *file, char __user *ubuf,
 			ret = -EAGAIN;
 			goto out_unlock;
 		}
+		if (drops < st->drops)		/* counters were reset */
+			st->drops = 0;
 		if (drops != st->drops) {
 			st->len += scnprintf(st->buf, sizeof(st->buf),
 					     "# %llu events dropped\n",

@@ -50,6 +50,8 @@ static_assert(sizeof(struct vmastat_hist_query) == VMASTAT_HIST_QUERY_SIZE_VER0)
 static_assert(sizeof(struct vmastat_event) == VMASTAT_EVENT_SIZE_VER0);
 static_assert(sizeof(struct vmastat_events_query) == VMASTAT_EVENTS_QUERY_SIZE_VER0);
 static_assert(VMASTAT_NAMES_STAGE >= PATH_MAX);
+/* ioctl numbers keep the first published size */
+static_assert(_IOC_SIZE(VMASTAT_IOC_SUMMARY) == VMASTAT_SUMMARY_SIZE_VER0);
 
 /* Events copied out per VMASTAT_IOC_EVENTS chunk */
 #define VMASTAT_EVENTS_CHUNK	256
@@ -257,6 +259,9 @@ static long vmastat_ioctl_maps(void __user *uarg)
 	if (q.flags & ~VMASTAT_MAPS_FLAGS_ALL)
 		return -EINVAL;
 	if ((q.flags & VMASTAT_MAPS_UNMAPPED) && !(q.flags & VMASTAT_MAPS_FAULTS))
+		return -EINVAL;
+	/* fault counts asked for but no room for them in the records */
+	if ((q.flags & VMASTAT_MAPS_FAULTS) && q.vma_size < VMASTAT_VMA_SIZE_VER1)
 		return -EINVAL;
 	if (q.pid <= 0 || q.vma_size < VMASTAT_VMA_SIZE_VER0 ||
 	    q.vma_size > PAGE_SIZE)
@@ -580,6 +585,8 @@ static long vmastat_ioctl_events(void __user *uarg)
 			break;
 	}
 	kfree(ev);
+	if (!err && !q.count)
+		q.drops = vmastat_events_drops(t);
 	if (!err) {
 		q.count = done;
 		if (copy_to_user(uarg, &q, min_t(size_t, usize, sizeof(q))))

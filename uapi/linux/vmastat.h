@@ -171,7 +171,7 @@ struct vmastat_vma {
 /**
  * struct vmastat_maps_query - list a process's mappings in batches
  * @size:	in: sizeof(struct vmastat_maps_query)
- * @flags:	in: VMASTAT_MAPS_* (none yet: 0)
+ * @flags:	in: VMASTAT_MAPS_*
  * @pid:	in: target process, in the caller's PID namespace
  * @vma_size:	in: sizeof(struct vmastat_vma) as the caller knows it
  * @start:	in: report mappings that end above this address (0: from the start)
@@ -378,8 +378,9 @@ struct vmastat_procs_query {
  * @size:	in: sizeof(struct vmastat_summary)
  * @flags:	in: none defined yet: 0
  * @hits:	out: handle_mm_fault() returns the probe saw
- * @missed:	out: faults the probe could not see (kretprobe nmissed: no
- *		free instance).  Never 0 by assumption: report it.
+ * @missed:	out: faults the probe could not see: the kretprobe found
+ *		no free instance, or the kprobe could not run.  Tools must
+ *		show it when it is not 0.
  * @maxactive:	out: kretprobe instances (module parameter maxactive)
  * @max_procs:	out: capacity of the process table (parameter max_procs)
  * @nr_live:	out: live processes in the table
@@ -566,7 +567,7 @@ struct vmastat_events_query {
 /* The ioctl numbers carry the version-0 sizes forever; @size says the rest. */
 #define VMASTAT_IOC_MAPS	_IOWR(VMASTAT_IOC_MAGIC, 1, struct vmastat_maps_query)
 #define VMASTAT_IOC_STATUS	_IOWR(VMASTAT_IOC_MAGIC, 2, struct vmastat_status)
-#define VMASTAT_IOC_SUMMARY	_IOWR(VMASTAT_IOC_MAGIC, 3, struct vmastat_summary)
+#define VMASTAT_IOC_SUMMARY	_IOWR(VMASTAT_IOC_MAGIC, 3, char[VMASTAT_SUMMARY_SIZE_VER0])
 #define VMASTAT_IOC_PROCS	_IOWR(VMASTAT_IOC_MAGIC, 4, struct vmastat_procs_query)
 #define VMASTAT_IOC_TRACK	_IOW(VMASTAT_IOC_MAGIC, 5, struct vmastat_track)
 #define VMASTAT_IOC_UNTRACK	_IOW(VMASTAT_IOC_MAGIC, 6, struct vmastat_track)
