@@ -64,6 +64,35 @@ static void skip(const char *why)
 	exit(KSFT_SKIP);
 }
 
+/* Untrack on any exit (die(), a lab's own exit) so no slot is left held. */
+static void lab_untrack(void)
+{
+	struct vmastat_track tr = { .size = sizeof(tr), .pid = getpid() };
+
+	if (tracked_by_us && query_fd >= 0)
+		ioctl(query_fd, VMASTAT_IOC_UNTRACK, &tr);
+	tracked_by_us = false;
+}
+
+/* Read a whole /proc file into line[] with read(2): no stdio buffer is
+ * malloc'd (that could move the heap in the middle of a measurement). */
+static bool lab_read_file(const char *path)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (len < sizeof(line) - 1 &&
+	       (n = read(fd, line + len, sizeof(line) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	line[len] = '\0';
+	return true;
+}
+
 /* Events so far are the start-up's: not the lab's business. */
 static void lab_drain(void)
 {
@@ -110,11 +139,22 @@ void lab_init(int argc, char **argv, const char *title)
 		die("%s: %s", path, strerror(errno));
 	}
 	tr.pid = getpid();
-	if (ioctl(query_fd, VMASTAT_IOC_TRACK, &tr) == 0)
+	if (ioctl(query_fd, VMASTAT_IOC_TRACK, &tr) == 0) {
 		tracked_by_us = true;
+		atexit(lab_untrack);
+	}
 	else if (errno != EBUSY)	/* EBUSY: `vmastat run` tracks us */
 		die("cannot track myself: %s", strerror(errno));
 	lab_drain();
+	/* first-use faults of the readers happen now, not between readings */
+	{
+		struct vmastat_fault_counts c;
+		unsigned long mi, ma;
+
+		lab_counts(&c);
+		lab_stat_faults(&mi, &ma);
+		lab_status_kb("VmRSS");
+	}
 
 	if (!quiet) {
 		printf("== %s: %s\n", lab_name, title);
@@ -269,44 +309,62 @@ void lab_stat_faults(unsigned long *minflt, unsigned long *majflt)
 long lab_status_kb(const char *key)
 {
 	size_t klen = strlen(key);
-	long val = -1;
-	FILE *f;
+	char *p;
 
-	f = fopen("/proc/self/status", "r");
-	if (!f)
+	if (!lab_read_file("/proc/self/status"))
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			val = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
+	for (p = line; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return strtol(p + klen + 1, NULL, 10);
+	return -1;
+}
+
+/* Look at one line of smaps; true when the answer is found. */
+static bool lab_smaps_line(const char *l, unsigned long a, bool *in, long *val)
+{
+	unsigned long lo, hi;
+	const char *dash = strchr(l, '-'), *sp = strchr(l, ' ');
+
+	if (dash && sp && dash < sp && sscanf(l, "%lx-%lx ", &lo, &hi) == 2) {
+		*in = lo <= a && a < hi;
+		return false;
 	}
-	fclose(f);
-	return val;
+	if (*in && !strncmp(l, "Rss:", 4)) {
+		*val = strtol(l + 4, NULL, 10);
+		return true;
+	}
+	return false;
 }
 
 long lab_smaps_rss_kb(const void *addr)
 {
-	unsigned long a = (unsigned long)addr, lo, hi;
+	unsigned long a = (unsigned long)addr;
+	size_t have = 0;
 	bool in = false;
 	long val = -1;
-	FILE *f;
+	ssize_t n;
+	int fd;
 
-	f = fopen("/proc/self/smaps", "r");
-	if (!f)
+	/* read(2) in chunks into line[]: no stdio, any number of mappings */
+	fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
-			in = lo <= a && a < hi;
-			continue;
+	while ((n = read(fd, line + have, sizeof(line) - 1 - have)) > 0) {
+		char *p = line, *nl;
+
+		have += n;
+		line[have] = '\0';
+		while ((nl = strchr(p, '\n'))) {
+			*nl = '\0';
+			if (lab_smaps_line(p, a, &in, &val))
+				goto out;
+			p = nl + 1;
 		}
-		if (in && !strncmp(line, "Rss:", 4)) {
-			val = strtol(line + 4, NULL, 10);
-			break;
-		}
+		have = strlen(p);
+		memmove(line, p, have);
 	}
-	fclose(f);
+out:
+	close(fd);
 	return val;
 }
 
@@ -372,11 +430,9 @@ void lab_show_all(void)
 
 int lab_done(void)
 {
-	struct vmastat_track tr = { .size = sizeof(tr), .pid = getpid() };
-
-	if (tracked_by_us)
-		ioctl(query_fd, VMASTAT_IOC_UNTRACK, &tr);
+	lab_untrack();
 	close(query_fd);
+	query_fd = -1;
 	printf("1..%d\n", nchecks);
 	if (!quiet)
 		printf("# %s: %d checks, %d failed\n", lab_name, nchecks,
