@@ -864,7 +864,10 @@ static void vmastat_fork_probe(void *data, struct task_struct *parent,
 
 		spare = list_first_entry_or_null(&vmastat_spares,
 						 struct vmastat_tracked, node);
-		if (spare && vmastat_nr_tracked < max_tracked) {
+		if (vmastat_nr_tracked >= max_tracked) {
+			/* no room: not tracked, nothing queued */
+			vmastat_children_late++;
+		} else if (spare) {
 			list_del_init(&spare->node);
 			vmastat_nr_spares--;
 			spare->children = true;
@@ -1038,14 +1041,23 @@ static void vmastat_track_work_fn(struct work_struct *work)
 	struct vmastat_tracked *t;
 	unsigned long irqflags;
 
+	unsigned int rounds = 0;
+
 	mutex_lock(&vmastat_track_mutex);
-	for (;;) {
+	/* bounded: forks keep coming, TRACK/UNTRACK wait for this mutex */
+	while (rounds++ < VMASTAT_PENDING_MAX) {
 		pid_t tgid;
 		u64 start_ns;
 		unsigned int shift;
 		int slot;
 
 		raw_spin_lock_irqsave(&vmastat_table_lock, irqflags);
+		if (vmastat_nr_pending &&
+		    vmastat_nr_tracked + vmastat_nr_spares >= max_tracked) {
+			/* no room for any of them */
+			vmastat_children_late += vmastat_nr_pending;
+			vmastat_nr_pending = 0;
+		}
 		if (!vmastat_nr_pending || vmastat_stopping) {
 			raw_spin_unlock_irqrestore(&vmastat_table_lock,
 						   irqflags);
@@ -1309,6 +1321,9 @@ int vmastat_untrack(pid_t nr)
 			vmastat_kill_tracked(list[i]);
 		total += n;
 	} while (more);
+	/* the spares only serve trackings with children */
+	if (!READ_ONCE(vmastat_nr_children))
+		vmastat_spares_free();
 	mutex_unlock(&vmastat_track_mutex);
 
 	if (nr && !total)
