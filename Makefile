@@ -11,10 +11,15 @@
 #   make lab N=3         run teaching lab 3 in a test VM (also: make lab3)
 #   make lab-outputs     rerun every lab on every kernel, save the outputs
 #                        that Documentation/labs/ shows
+#   make stress          the full stress run (50 module load/unload cycles
+#                        under a fault storm) on every kernel
 #   make install         the module (for KVER, or KDIR=...), the tool, its man
 #                        page and the uapi header; PREFIX=/usr/local,
 #                        DESTDIR=; make uninstall removes them
 #   make check           every test on every supported kernel
+#   make bench           benchmarks on every kernel in test VMs (~35 min):
+#                        out/bench/; UPDATE_README=1 (or make bench-readme
+#                        afterwards) also updates README.md's results
 #   make help            everything else
 
 KVER ?= 6.1
@@ -44,7 +49,7 @@ KRELEASE = $(shell modinfo -F vermagic $(BUILD)/vmastat.ko 2>/dev/null | cut -d'
 MODDIR = $(DESTDIR)/lib/modules/$(KRELEASE)/extra
 
 .PHONY: all deps module tool labs selftests ksft check demo vm lab lab-outputs \
-	install uninstall clean help
+	install uninstall stress clean help
 
 all: module tool
 
@@ -93,6 +98,12 @@ lab-outputs: deps tool labs
 vm: deps module tool labs
 	tools/testing/vm/vmrun -k $(KVER) --shell -- tools/testing/vm/shell-init
 
+stress: deps tool labs selftests
+	set -e; for k in $(KERNELS); do \
+		$(MAKE) module KVER=$$k; \
+		tools/testing/vm/vmrun -k $$k -t 1800 -- tools/testing/guest-stress $$k; \
+	done
+
 install: module tool
 	@test -n "$(KRELEASE)" || { echo "install: no module in $(BUILD)" >&2; exit 1; }
 	install -D -m 0644 $(BUILD)/vmastat.ko $(MODDIR)/vmastat.ko
@@ -112,6 +123,14 @@ clean:
 	-$(MAKE) -C tools/vmastat clean
 	-$(MAKE) -C selftests/vmastat clean
 	-$(MAKE) -C tools/labs clean
+
+bench:
+	tools/bench/run $(if $(UPDATE_README),--update-readme)
+
+bench-readme:
+	tools/bench/report --update-readme
+
+.PHONY: bench bench-readme
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
