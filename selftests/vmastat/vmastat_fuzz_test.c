@@ -1113,6 +1113,27 @@ static struct target *target_of(pid_t pid)
 		if (tg[i].pid == pid)
 			return &tg[i];
 	none = (struct target){ .pid = pid, .cls = pid <= 0 ? PC_INVALID : PC_GONE };
+	/* a random number can name a process of this system: classify it */
+	if (pid > 0) {
+		char path[64], buf[512], *p;
+		unsigned long flags;
+		ssize_t n;
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			buf[n > 0 ? n : 0] = '\0';
+			p = strrchr(buf, ')');
+			/* state ppid pgrp session tty tpgid flags */
+			if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %lu",
+					&flags) == 1)
+				none.cls = flags & 0x00200000 /* PF_KTHREAD */ ?
+					   PC_KTHREAD : PC_LIVE;
+		}
+	}
 	return &none;
 }
 
