@@ -96,6 +96,14 @@ static inline bool vmastat_vma_is_stack(const struct vm_area_struct *vma)
 #ifdef CONFIG_ANON_VMA_NAME
 static inline const char *vmastat_vma_anon_name(struct vm_area_struct *vma)
 {
+#ifdef VMASTAT_HAVE_ANON_NAME_IN_UNION
+	/*
+	 * Before 6.2 the pointer shares a union with the i_mmap tree links
+	 * of file VMAs: it means something only when there is no file.
+	 */
+	if (vma->vm_file)
+		return NULL;
+#endif
 	return vma->anon_name ? vma->anon_name->name : NULL;
 }
 #else
