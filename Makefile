@@ -20,6 +20,7 @@
 #   make bench           benchmarks on every kernel in test VMs (~35 min):
 #                        out/bench/; UPDATE_README=1 (or make bench-readme
 #                        afterwards) also updates README.md's results
+#   make check-debug     every kselftest on a KASAN+lockdep 6.1 kernel (slow)
 #   make help            everything else
 
 KVER ?= 6.1
@@ -78,6 +79,10 @@ labs:
 
 check:
 	tools/testing/check
+
+.PHONY: check-debug
+check-debug:
+	tools/testing/check-debug
 
 demo: deps module tool labs
 	tools/testing/vm/vmrun -k $(KVER) -- tools/testing/demo $(KVER)
