@@ -106,6 +106,7 @@ vm: deps module tool labs
 stress: deps tool labs selftests
 	set -e; for k in $(KERNELS); do \
 		$(MAKE) module KVER=$$k; \
+		VMRUN_TCG_THREAD=single \
 		tools/testing/vm/vmrun -k $$k -t 1800 -- tools/testing/guest-stress $$k; \
 	done
 
