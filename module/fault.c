@@ -36,6 +36,7 @@
 
 #include <linux/atomic.h>
 #include <linux/hash.h>
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/hugetlb.h>
@@ -91,6 +92,10 @@ MODULE_PARM_DESC(ring_entries, "events per CPU per tracked process (default 4096
 static unsigned int granule_shift = PAGE_SHIFT;
 module_param(granule_shift, uint, 0444);
 MODULE_PARM_DESC(granule_shift, "default log2 of the attribution granule (default 12: a page)");
+
+static unsigned int wake_us = 10000;
+module_param(wake_us, uint, 0444);
+MODULE_PARM_DESC(wake_us, "event readers are woken at most this often, in microseconds (default 10000; 0: on every event)");
 
 static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
@@ -369,7 +374,9 @@ struct vmastat_ring {
  * @ring:	per-CPU event rings
  * @waiters:	readers sleeping in @wait
  * @wait:	where readers of the event stream sleep
- * @wake:	wakes @wait from the fault path (which cannot take its lock)
+ * @wake:	wakes @wait from the fault path (which cannot take its lock),
+ *		when wake_us is 0
+ * @timer:	wakes @wait every wake_us while there are @waiters
  * @read_mutex:	one consumer of the rings at a time
  * @counted:	added to the module's memory counter
  */
@@ -388,6 +395,7 @@ struct vmastat_tracked {
 	atomic_t waiters;
 	wait_queue_head_t wait;
 	struct irq_work wake;
+	struct hrtimer timer;
 	struct mutex read_mutex;	/* see above */
 	bool counted;
 };
@@ -398,6 +406,41 @@ static void vmastat_wake_fn(struct irq_work *work)
 						 wake);
 
 	wake_up_all(&t->wait);
+}
+
+static bool vmastat_events_pending(struct vmastat_tracked *t);
+
+/*
+ * Readers are woken in batches: the fault path only writes its event, and
+ * while someone waits this timer looks every wake_us.  Waking a reader on
+ * every event costs an interrupt and two context switches per fault.
+ * Runs in hard interrupt context, or in softirq context on PREEMPT_RT,
+ * where wake_up_all() may take its sleeping lock.
+ */
+static enum hrtimer_restart vmastat_timer_fn(struct hrtimer *timer)
+{
+	struct vmastat_tracked *t = container_of(timer, struct vmastat_tracked,
+						 timer);
+
+	if (vmastat_events_pending(t))
+		wake_up_all(&t->wait);
+	if (!atomic_read(&t->waiters))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime((u64)wake_us * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+/* A reader is about to wait, or to poll: make sure it will be woken. */
+static void vmastat_waiter_add(struct vmastat_tracked *t)
+{
+	atomic_inc(&t->waiters);
+	/*
+	 * Always (re)start: a callback that saw no waiters may be returning
+	 * HRTIMER_NORESTART right now; a timer started meanwhile stays queued.
+	 */
+	if (wake_us)
+		hrtimer_start(&t->timer, ns_to_ktime((u64)wake_us * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL);
 }
 
 /* What vmastat_tracked_alloc() takes, for the module's memory counter. */
@@ -419,6 +462,7 @@ static void vmastat_tracked_free(struct vmastat_tracked *t)
 	if (t->counted)
 		atomic64_sub(vmastat_tracked_size(), &vmastat_mem);
 	irq_work_sync(&t->wake);
+	hrtimer_cancel(&t->timer);
 	if (t->ring) {
 		for_each_possible_cpu(cpu)
 			kvfree(per_cpu_ptr(t->ring, cpu)->ev);
@@ -455,6 +499,8 @@ static struct vmastat_tracked *vmastat_tracked_alloc(unsigned int shift)
 	INIT_LIST_HEAD(&t->node);
 	init_waitqueue_head(&t->wait);
 	init_irq_work(&t->wake, vmastat_wake_fn);
+	hrtimer_init(&t->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	t->timer.function = vmastat_timer_fn;
 	mutex_init(&t->read_mutex);
 	t->shift = shift;
 	t->attr_mask = attr_entries - 1;
@@ -714,6 +760,8 @@ static void vmastat_track_fault(struct vmastat_tracked *t,
 	ev->flags = evflags;
 	/* publish the event: pairs with the reader's acquire of head */
 	smp_store_release(&r->head, head + 1);
+	if (wake_us)
+		return;		/* vmastat_timer_fn() wakes the readers */
 	/* Pairs with the barrier in set_current_state() of a reader. */
 	smp_mb();
 	if (atomic_read(&t->waiters))
@@ -1698,7 +1746,7 @@ int vmastat_events_take(struct vmastat_tracked *t, struct vmastat_event *ev,
 	int cpu, err;
 
 	if (wait) {
-		atomic_inc(&t->waiters);
+		vmastat_waiter_add(t);
 		err = wait_event_interruptible(t->wait,
 					       vmastat_events_pending(t) ||
 					       READ_ONCE(t->dead));
@@ -1784,7 +1832,7 @@ __poll_t vmastat_events_poll(struct vmastat_tracked *t, struct file *file,
 void vmastat_events_watch(struct vmastat_tracked *t, bool on)
 {
 	if (on)
-		atomic_inc(&t->waiters);
+		vmastat_waiter_add(t);
 	else
 		atomic_dec(&t->waiters);
 }
