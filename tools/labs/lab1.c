@@ -17,7 +17,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,63 +48,13 @@ static char statbuf[4096];
 static struct vmastat_vma vmas[512];
 static char vnames[128 * KIB];
 
-static int qfd = -1;
-
-static void fail(const char *what)
-{
-	fprintf(stderr, "lab1: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-/* vmastat's query file (lab_init() has already checked that it opens). */
-static int query_fd(void)
-{
-	const char *dbg = getenv("VMASTAT_DEBUGFS");
-	char path[512];
-
-	if (qfd < 0) {
-		snprintf(path, sizeof(path), "%s/vmastat/query",
-			 dbg ? dbg : "/sys/kernel/debug");
-		qfd = open(path, O_RDONLY | O_CLOEXEC);
-		if (qfd < 0)
-			fail(path);
-	}
-	return qfd;
-}
-
-static void get_status(struct vmastat_status *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->size = sizeof(*st);
-	st->pid = getpid();
-	if (ioctl(query_fd(), VMASTAT_IOC_STATUS, st))
-		fail("VMASTAT_IOC_STATUS");
-}
-
-/* A whole /proc file into @buf without stdio (no malloc). */
-static size_t read_file(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fail(path);
-	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
-
 /* Field @n (1-based, as proc(5) numbers them) of /proc/self/stat. */
 static unsigned long stat_field(int n)
 {
 	char *p;
 	int i;
 
-	read_file("/proc/self/stat", statbuf, sizeof(statbuf));
+	lab_read_whole("/proc/self/stat", statbuf, sizeof(statbuf));
 	p = strrchr(statbuf, ')');	/* field 2 may hold spaces */
 	if (!p)
 		return 0;
@@ -169,8 +118,8 @@ static unsigned int vmastat_list(void)
 		q.vma_count = cap - total;
 		q.names = (uintptr_t)(vnames + used);
 		q.names_size = sizeof(vnames) - used;
-		if (ioctl(query_fd(), VMASTAT_IOC_MAPS, &q))
-			fail("VMASTAT_IOC_MAPS");
+		if (ioctl(lab_query_fd(), VMASTAT_IOC_MAPS, &q))
+			lab_fail("VMASTAT_IOC_MAPS");
 		/* each batch writes its names from the start of the buffer given */
 		for (i = total; i < total + q.vma_count; i++)
 			vmas[i].name_off += used;
@@ -213,7 +162,7 @@ static int layout_child(void)
 	b[B_MMAP] = p == MAP_FAILED ? 0 : (unsigned long)p;
 	b[B_HEAP] = stat_field(47);		/* start_brk */
 	b[B_VDSO] = getauxval(AT_SYSINFO_EHDR);
-	read_file("/proc/self/maps", mapsbuf, sizeof(mapsbuf));
+	lab_read_whole("/proc/self/maps", mapsbuf, sizeof(mapsbuf));
 	pos = mapsbuf;
 	for (i = 0; next_maps_line(&pos, &m); i++) {
 		if (i == 0)
@@ -240,10 +189,10 @@ static bool run_layout(const char *self, bool norand, unsigned long *b)
 
 	fflush(stdout);
 	if (pipe(fd))
-		fail("pipe");
+		lab_fail("pipe");
 	pid = fork();
 	if (pid < 0)
-		fail("fork");
+		lab_fail("fork");
 	if (pid == 0) {
 		close(fd[0]);
 		dup2(fd[1], 1);
@@ -298,22 +247,12 @@ static bool cpu_has_la57(void)
 	static char cpuinfo[64 * KIB];
 	char *flags;
 
-	read_file("/proc/cpuinfo", cpuinfo, sizeof(cpuinfo));
+	lab_read_whole("/proc/cpuinfo", cpuinfo, sizeof(cpuinfo));
 	flags = strstr(cpuinfo, "\nflags");
 	if (!flags)
 		return false;
 	*strchrnul(flags + 1, '\n') = '\0';
 	return strstr(flags, " la57") != NULL;
-}
-
-static const char *kind_str(unsigned int k)
-{
-	static const char *const n[] = {
-		"anon", "heap", "stack", "vdso", "vvar", "vsyscall",
-		"anon_named", "file", "shmem", "special", "hugetlb", "unmapped",
-	};
-
-	return k < sizeof(n) / sizeof(n[0]) ? n[k] : "?";
 }
 
 static void step_regions(char *heap, void *anon, char *stackvar)
@@ -361,30 +300,31 @@ static void step_regions(char *heap, void *anon, char *stackvar)
 		  (text.flags & VMASTAT_VMA_EXEC) &&
 		  !(text.flags & VMASTAT_VMA_WRITE),
 		  "main() is in an executable, read-only file mapping (%s, inode %llu)",
-		  kind_str(text.kind), (unsigned long long)text.inode);
+		  lab_kind_name(text.kind), (unsigned long long)text.inode);
 	lab_check(data.kind == VMASTAT_KIND_FILE && data.inode == text.inode &&
 		  (data.flags & VMASTAT_VMA_WRITE) &&
 		  !(data.flags & VMASTAT_VMA_SHARED),
 		  "the initialised global is in a private writable mapping of the same file");
 	lab_check(bss1.kind == VMASTAT_KIND_ANON || bss1.kind == VMASTAT_KIND_HEAP,
 		  "the end of .bss is anonymous memory, not file (%s)",
-		  kind_str(bss1.kind));
+		  lab_kind_name(bss1.kind));
 	lab_check(bss0.start <= (unsigned long)lab1_bss &&
 		  (bss0.flags & VMASTAT_VMA_WRITE) &&
 		  !(bss0.flags & VMASTAT_VMA_EXEC),
 		  "the start of .bss is private writable memory (%s)",
-		  kind_str(bss0.kind));
+		  lab_kind_name(bss0.kind));
 	lab_check(hp.kind == VMASTAT_KIND_HEAP,
-		  "malloc(100) is in [heap] (%s)", kind_str(hp.kind));
+		  "malloc(100) is in [heap] (%s)", lab_kind_name(hp.kind));
 	lab_check(libc.kind == VMASTAT_KIND_FILE &&
 		  (libc.flags & VMASTAT_VMA_EXEC) && libc.inode != text.inode,
 		  "printf() is in another file's executable mapping (libc)");
 	lab_check(mm.kind == VMASTAT_KIND_ANON, "the mmap() is anonymous (%s)",
-		  kind_str(mm.kind));
+		  lab_kind_name(mm.kind));
 	lab_check(stk.kind == VMASTAT_KIND_STACK,
-		  "the local variable is in [stack] (%s)", kind_str(stk.kind));
+		  "the local variable is in [stack] (%s)",
+		  lab_kind_name(stk.kind));
 	lab_check(vd.kind == VMASTAT_KIND_VDSO, "the vDSO is [vdso] (%s)",
-		  kind_str(vd.kind));
+		  lab_kind_name(vd.kind));
 	lab_check(text.end <= data.start && data.start <= bss0.start &&
 		  bss1.end <= hp.start && hp.end < mm.start &&
 		  hp.end < libc.start && libc.end < stk.start &&
@@ -404,7 +344,7 @@ static void step_mm_struct(char *stackvar)
 	unsigned long sc, ec, ss, sd, ed, sb;
 
 	lab_step("the layout the kernel keeps for the process (mm_struct), against /proc/self/stat");
-	get_status(&st);
+	lab_status(&st);
 	/* proc(5): 26 startcode, 27 endcode, 28 startstack, 45 start_data,
 	 * 46 end_data, 47 start_brk */
 	sc = stat_field(26);
@@ -459,9 +399,9 @@ static void step_listing(void)
 	lab_show_all();
 	/* read maps, list, read maps again: retry until nothing moved */
 	for (tries = 0; tries < 5; tries++) {
-		read_file("/proc/self/maps", mapsbuf, sizeof(mapsbuf));
+		lab_read_whole("/proc/self/maps", mapsbuf, sizeof(mapsbuf));
 		n = vmastat_list();
-		read_file("/proc/self/maps", mapsbuf2, sizeof(mapsbuf2));
+		lab_read_whole("/proc/self/maps", mapsbuf2, sizeof(mapsbuf2));
 		if (!strcmp(mapsbuf, mapsbuf2))
 			break;
 	}
@@ -524,7 +464,7 @@ static void step_top(void)
 	int err;
 
 	lab_step("how far user space reaches: task_size, mmap_base, the top page");
-	get_status(&st);
+	lab_status(&st);
 	n = vmastat_list();
 	for (i = 0; i < n; i++)
 		if (vmas[i].end > highest)
@@ -696,7 +636,8 @@ static void step_aslr(const char *self)
 	int rvs, i, k;
 
 	lab_step("address-space layout randomisation: run this program again, five times");
-	read_file("/proc/sys/kernel/randomize_va_space", rvs_buf, sizeof(rvs_buf));
+	lab_read_whole("/proc/sys/kernel/randomize_va_space", rvs_buf,
+		       sizeof(rvs_buf));
 	rvs = atoi(rvs_buf);
 	lab_say("   /proc/sys/kernel/randomize_va_space = %d (%s)\n", rvs,
 		rvs == 0 ? "off" : rvs == 1 ? "stack, mmap, vDSO and PIE base" :
@@ -748,7 +689,7 @@ int main(int argc, char **argv)
 	lab_init(argc, argv, "the 64-bit address space: layout, limits and randomisation");
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0)
-		fail("/proc/self/exe");
+		lab_fail("/proc/self/exe");
 	self[n] = '\0';
 	memset(mapsbuf, 0, sizeof(mapsbuf));
 	memset(mapsbuf2, 0, sizeof(mapsbuf2));
@@ -760,7 +701,7 @@ int main(int argc, char **argv)
 	anon = mmap(NULL, 64 * KIB, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!heap || anon == MAP_FAILED)
-		fail("allocation");
+		lab_fail("allocation");
 	heap[0] = 1;
 	((char *)anon)[0] = 1;
 

@@ -20,13 +20,10 @@
  * the heap while it is measured.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -40,21 +37,8 @@
 #define IS_MMAPPED	2UL		/* bit 1 of a chunk's size word */
 
 static char outbuf[16 * KIB];
-static char filebuf[256 * KIB];
 static struct vmastat_event ev[256];
 static unsigned int nev;
-static int qfd = -1;
-
-static void fail(const char *what)
-{
-	fprintf(stderr, "lab2: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static unsigned long page_up(unsigned long x)
-{
-	return (x + LAB_PAGE - 1) & ~(LAB_PAGE - 1);
-}
 
 /* glibc's chunk size for a request of @n bytes */
 static unsigned long chunk_size(size_t n)
@@ -64,100 +48,19 @@ static unsigned long chunk_size(size_t n)
 	return c < MINSIZE ? MINSIZE : c;
 }
 
-static unsigned long brk_now(void)
-{
-	struct vmastat_status st = { .size = sizeof(st), .pid = getpid() };
-
-	if (qfd < 0) {
-		const char *dbg = getenv("VMASTAT_DEBUGFS");
-		char path[512];
-
-		snprintf(path, sizeof(path), "%s/vmastat/query",
-			 dbg ? dbg : "/sys/kernel/debug");
-		qfd = open(path, O_RDONLY | O_CLOEXEC);
-		if (qfd < 0)
-			fail(path);
-	}
-	if (ioctl(qfd, VMASTAT_IOC_STATUS, &st))
-		fail("VMASTAT_IOC_STATUS");
-	return st.brk;
-}
-
-/* A /proc file into filebuf with read(2): stdio would malloc. */
-static char *read_file(const char *path)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fail(path);
-	while (len < sizeof(filebuf) - 1 &&
-	       (n = read(fd, filebuf + len, sizeof(filebuf) - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	filebuf[len] = '\0';
-	return filebuf;
-}
-
-static unsigned int count_maps(void)
-{
-	unsigned int n = 0;
-	char *p;
-
-	for (p = read_file("/proc/self/maps"); *p; p++)
-		n += *p == '\n';
-	return n;
-}
-
-static long status_kb(const char *key)
-{
-	char *p = strstr(read_file("/proc/self/status"), key);
-
-	return p ? strtol(p + strlen(key) + 1, NULL, 10) : -1;
-}
-
-/* smaps' Rss of the mapping containing @addr, KiB; -1 if none */
-static long smaps_rss_kb(const void *addr)
-{
-	unsigned long a = (unsigned long)addr, lo, hi;
-	char *p = read_file("/proc/self/smaps"), *r;
-
-	while (p && *p) {
-		if (sscanf(p, "%lx-%lx ", &lo, &hi) == 2 && lo <= a && a < hi) {
-			r = strstr(p, "\nRss:");
-			return r ? strtol(r + 5, NULL, 10) : -1;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
-}
-
 /* Pages of [p, p + len) that are not resident (mincore). */
 static unsigned long pages_absent(const void *p, size_t len)
 {
 	static unsigned char vec[4096];
 	unsigned long a = (unsigned long)p & ~(LAB_PAGE - 1);
-	unsigned long n = (page_up((unsigned long)p + len) - a) / LAB_PAGE;
+	unsigned long n = (lab_page_up((unsigned long)p + len) - a) / LAB_PAGE;
 	unsigned long i, absent = 0;
 
 	if (n > sizeof(vec) || mincore((void *)a, n * LAB_PAGE, vec))
-		fail("mincore");
+		lab_fail("mincore");
 	for (i = 0; i < n; i++)
 		absent += !(vec[i] & 1);
 	return absent;
-}
-
-static char *xmalloc(size_t n)
-{
-	char *p = malloc(n);
-
-	if (!p)
-		fail("malloc");
-	return p;
 }
 
 static void drain(void)
@@ -188,19 +91,19 @@ static void do_malloc(struct alloc *a, size_t size)
 	memset(a, 0, sizeof(*a));
 	a->size = size;
 	a->top0 = mallinfo2().keepcost;
-	a->maps0 = count_maps();
-	a->vsz0 = status_kb("VmSize");
-	a->brk0 = brk_now();
+	a->maps0 = lab_count_maps();
+	a->vsz0 = lab_status_kb("VmSize");
+	a->brk0 = lab_brk();
 	drain();
 	lab_counts(&c0);
 	a->p = malloc(size);
 	lab_counts(&c1);
 	nev = lab_events(ev, 256);
 	if (!a->p)
-		fail("malloc");
-	a->brk1 = brk_now();
-	a->vsz1 = status_kb("VmSize");
-	a->maps1 = count_maps();
+		lab_fail("malloc");
+	a->brk1 = lab_brk();
+	a->vsz1 = lab_status_kb("VmSize");
+	a->maps1 = lab_count_maps();
 	a->faults = c1.minor + c1.major - c0.minor - c0.major;
 	/* the chunk's own header, or the one malloc writes right after it */
 	lo = (unsigned long)a->p - 2 * SIZE_SZ;
@@ -234,7 +137,7 @@ static void check_heap(const char *label, const struct alloc *a)
 	unsigned long nb = chunk_size(a->size);
 	bool must_grow = a->top0 < nb + MINSIZE;
 	unsigned long grow = must_grow ?
-		page_up(nb + MINSIZE + TOP_PAD - a->top0) : 0;
+		lab_page_up(nb + MINSIZE + TOP_PAD - a->top0) : 0;
 
 	lab_check(a->v.kind == VMASTAT_KIND_HEAP && a->maps1 == a->maps0,
 		  "%s is in [heap], no new mapping", label);
@@ -244,7 +147,7 @@ static void check_heap(const char *label, const struct alloc *a)
 		  must_grow ? "request + 128 KiB M_TOP_PAD - free top, in pages" :
 			      "it fitted");
 	lab_check(a->vsz1 - a->vsz0 == (long)((a->brk1 - a->brk0) / KIB) &&
-		  page_up(a->brk1) == a->v.end,
+		  lab_page_up(a->brk1) == a->v.end,
 		  "%s: VmSize grew by what brk moved, and [heap] ends at brk", label);
 	lab_check(a->headers_only,
 		  "%s: malloc() itself took %lu fault(s), only writes of chunk headers",
@@ -254,7 +157,7 @@ static void check_heap(const char *label, const struct alloc *a)
 /* Checks for a request that should have got a mapping of its own. */
 static void check_mmap(const char *label, const struct alloc *a)
 {
-	unsigned long len = page_up(chunk_size(a->size) + SIZE_SZ);
+	unsigned long len = lab_page_up(chunk_size(a->size) + SIZE_SZ);
 	size_t word = ((size_t *)a->p)[-1];
 
 	lab_say("   its size word (just below %s) is %#zx: %zu KiB with the IS_MMAPPED bit\n",
@@ -293,7 +196,7 @@ static void touch_check(const char *label, const struct alloc *a)
 	lab_vma(a->p, &v0);
 	memset(a->p, 0x5a, a->size);
 	lab_vma(a->p, &v1);
-	rss = smaps_rss_kb(a->p);
+	rss = lab_smaps_rss_kb(a->p);
 	lab_say("   writing all of %s: %llu faults in its mapping, rss %llu -> %llu KiB (smaps Rss %ld KiB)\n",
 		label, (unsigned long long)(v1.faults.minor - v0.faults.minor),
 		(unsigned long long)(v0.rss_anon / KIB),
@@ -312,15 +215,12 @@ int main(int argc, char **argv)
 	struct alloc a1, a2, h, b, b2, c, d, e, f;
 	uintptr_t a1_addr;
 	char *g;
-	struct vmastat_fault_counts tot;
-	unsigned long minflt, majflt;
 	struct vmastat_vma heap, gone;
 	struct mallinfo2 mi;
 	char *keep;
 
 	lab_init(argc, argv, "malloc: brk heap below M_MMAP_THRESHOLD, mmap above");
 	setvbuf(stdout, outbuf, _IOLBF, sizeof(outbuf));
-	memset(filebuf, 0, sizeof(filebuf));
 	memset(ev, 0, sizeof(ev));
 	/* one fault = one 4 KiB page: no transparent huge pages here */
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
@@ -328,17 +228,18 @@ int main(int argc, char **argv)
 	lab_step("the heap before: glibc made it with its first allocation");
 	keep = malloc(16);
 	if (!keep)
-		fail("malloc");
+		lab_fail("malloc");
 	lab_vma(keep, &heap);
 	mi = mallinfo2();
 	lab_show((const char *[]){ "[heap]", NULL },
 		 (const void *[]){ keep, NULL });
 	lab_say("   [heap] %#llx-%#llx, brk %#lx; glibc: arena %zu KiB, free top %zu KiB\n",
 		(unsigned long long)heap.start, (unsigned long long)heap.end,
-		brk_now(), mi.arena / KIB, mi.keepcost / KIB);
+		lab_brk(), mi.arena / KIB, mi.keepcost / KIB);
 	lab_say("   (this process has transparent huge pages switched off, so that one\n"
 		"   fault maps one 4 KiB page)\n");
-	lab_check(heap.kind == VMASTAT_KIND_HEAP && heap.end == page_up(brk_now()),
+	lab_check(heap.kind == VMASTAT_KIND_HEAP &&
+		  heap.end == lab_page_up(lab_brk()),
 		  "[heap] ends at the program break");
 	lab_check(mi.arena == heap.end - heap.start,
 		  "glibc's arena size (mallinfo2) is the size of [heap] (%zu KiB)",
@@ -356,7 +257,8 @@ int main(int argc, char **argv)
 	touch_check("a2", &a2);
 
 	lab_step("above the threshold, yet from the heap: free space that is already there is used first");
-	g = xmalloc(4 * KIB);	/* a live block after a2: no trimming below it */
+	/* a live block after a2: no trimming below it */
+	g = lab_xmalloc(4 * KIB);
 	free(a1.p);
 	free(a2.p);
 	lab_say("   g = malloc(4 KiB) = %p after a2; free(a1), free(a2): a free chunk of %lu KiB\n"
@@ -383,17 +285,18 @@ int main(int argc, char **argv)
 		/* the address as a number: it is not a pointer to use any more */
 		uintptr_t ba = (uintptr_t)b.p;
 		const void *bp;
-		long v0 = status_kb("VmSize");
+		long v0 = lab_status_kb("VmSize");
 
 		free(b.p);
 		bp = (const void *)ba;
 		lab_vma(bp, &gone);
 		lab_say("   free(b): VmSize %ld -> %ld KiB\n", v0,
-			status_kb("VmSize"));
+			lab_status_kb("VmSize"));
 		lab_show((const char *[]){ "b", NULL },
 			 (const void *[]){ bp, NULL });
 		lab_check((gone.flags & VMASTAT_VMA_UNMAPPED) &&
-			  v0 - status_kb("VmSize") == (long)(page_up(chunk_size(b.size) + SIZE_SZ) / KIB),
+			  v0 - lab_status_kb("VmSize") ==
+			  (long)(lab_page_up(chunk_size(b.size) + SIZE_SZ) / KIB),
 			  "free(b) unmapped its 204 KiB at once (vmastat keeps its %llu faults as an unmapped range)",
 			  (unsigned long long)gone.faults.minor);
 	}
@@ -427,14 +330,7 @@ int main(int argc, char **argv)
 	check_heap("f", &f);
 	touch_check("f", &f);
 
-	lab_step("the whole process: vmastat's totals against /proc/self/stat");
-	lab_counts(&tot);
-	lab_stat_faults(&minflt, &majflt);
-	lab_say("   vmastat: %llu minor, %llu major; /proc/self/stat: %lu minflt, %lu majflt\n",
-		(unsigned long long)tot.minor, (unsigned long long)tot.major,
-		minflt, majflt);
-	lab_check(tot.minor == minflt && tot.major == majflt,
-		  "vmastat's accounted faults equal min_flt/maj_flt");
+	lab_step_totals();
 
 	free(f.p);
 	free(e.p);

@@ -23,8 +23,6 @@
  * read(2): stdio's own malloc/free could otherwise trim the heap.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,54 +39,12 @@
 #define MINSIZE		(4 * SIZE_SZ)
 
 static char outbuf[16 * KIB];
-static char filebuf[256 * KIB];
 static unsigned char resid[8192];	/* mincore() of the heap, a byte a page */
 static struct vmastat_vma recs[64];
-static int qfd = -1;
-
-static void fail(const char *what)
-{
-	fprintf(stderr, "lab4: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static unsigned long page_up(unsigned long x)
-{
-	return (x + LAB_PAGE - 1) & ~(LAB_PAGE - 1);
-}
-
-static unsigned long page_down(unsigned long x)
-{
-	return x & ~(LAB_PAGE - 1);
-}
 
 static unsigned long chunk_size(size_t n)
 {
 	return (n + SIZE_SZ + 15) & ~15UL;
-}
-
-static int query_fd(void)
-{
-	const char *dbg = getenv("VMASTAT_DEBUGFS");
-	char path[512];
-
-	if (qfd < 0) {
-		snprintf(path, sizeof(path), "%s/vmastat/query",
-			 dbg ? dbg : "/sys/kernel/debug");
-		qfd = open(path, O_RDONLY | O_CLOEXEC);
-		if (qfd < 0)
-			fail(path);
-	}
-	return qfd;
-}
-
-static unsigned long brk_now(void)
-{
-	struct vmastat_status st = { .size = sizeof(st), .pid = getpid() };
-
-	if (ioctl(query_fd(), VMASTAT_IOC_STATUS, &st))
-		fail("VMASTAT_IOC_STATUS");
-	return st.brk;
 }
 
 /*
@@ -111,8 +67,8 @@ static unsigned long unmapped_faults(unsigned long lo, unsigned long hi,
 	unsigned int i;
 
 	*nrec = 0;
-	if (ioctl(query_fd(), VMASTAT_IOC_MAPS, &q))
-		fail("VMASTAT_IOC_MAPS");
+	if (ioctl(lab_query_fd(), VMASTAT_IOC_MAPS, &q))
+		lab_fail("VMASTAT_IOC_MAPS");
 	for (i = 0; i < q.vma_count && recs[i].start < hi; i++) {
 		if (!(recs[i].flags & VMASTAT_VMA_UNMAPPED))
 			continue;
@@ -122,57 +78,10 @@ static unsigned long unmapped_faults(unsigned long lo, unsigned long hi,
 	return sum;
 }
 
-static char *read_file(const char *path)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fail(path);
-	while (len < sizeof(filebuf) - 1 &&
-	       (n = read(fd, filebuf + len, sizeof(filebuf) - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	filebuf[len] = '\0';
-	return filebuf;
-}
-
-static long status_kb(const char *key)
-{
-	char *p = strstr(read_file("/proc/self/status"), key);
-
-	return p ? strtol(p + strlen(key) + 1, NULL, 10) : -1;
-}
-
-static long smaps_rss_kb(const void *addr)
-{
-	unsigned long a = (unsigned long)addr, lo, hi;
-	char *p = read_file("/proc/self/smaps"), *r;
-
-	while (p && *p) {
-		if (sscanf(p, "%lx-%lx ", &lo, &hi) == 2 && lo <= a && a < hi) {
-			r = strstr(p, "\nRss:");
-			return r ? strtol(r + 5, NULL, 10) : -1;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
-}
-
 /* Resident pages of [lo, hi), page-aligned; the flags land in resid[]. */
 static unsigned long resident(unsigned long lo, unsigned long hi)
 {
-	unsigned long n = (hi - lo) / LAB_PAGE, i, r = 0;
-
-	if (n > sizeof(resid) || mincore((void *)lo, hi - lo, resid))
-		fail("mincore");
-	for (i = 0; i < n; i++)
-		r += resid[i] & 1;
-	return r;
+	return lab_resident(lo, hi, resid, sizeof(resid));
 }
 
 /* Resident pages of [lo, hi) in the last resident() of [base, ...). */
@@ -186,21 +95,12 @@ static unsigned long resident_was(unsigned long base, unsigned long lo,
 	return r;
 }
 
-static char *xmalloc(size_t n)
-{
-	char *p = malloc(n);
-
-	if (!p)
-		fail("malloc");
-	return p;
-}
-
 /* [heap] as vmastat sees it */
 static void heap_vma(struct vmastat_vma *h)
 {
-	if (!lab_vma((void *)(page_up(brk_now()) - 1), h) ||
+	if (!lab_vma((void *)(lab_page_up(lab_brk()) - 1), h) ||
 	    h->kind != VMASTAT_KIND_HEAP)
-		fail("no [heap]");
+		lab_fail("no [heap]");
 }
 
 static void show4(const char *const *labels, char *const *p)
@@ -222,16 +122,18 @@ static unsigned long free_and_watch(void *p, unsigned long *was_resident,
 	unsigned long b0, b1;
 
 	heap_vma(&h);
-	b0 = brk_now();
-	resident(h.start, page_up(b0));
+	b0 = lab_brk();
+	resident(h.start, lab_page_up(b0));
 	free(p);
-	b1 = brk_now();
+	b1 = lab_brk();
 	*was_resident = 0;
 	*faults = 0;
 	*nrec = 0;
-	if (page_up(b1) < page_up(b0)) {
-		*was_resident = resident_was(h.start, page_up(b1), page_up(b0));
-		*faults = unmapped_faults(page_up(b1), page_up(b0), nrec);
+	if (lab_page_up(b1) < lab_page_up(b0)) {
+		*was_resident = resident_was(h.start, lab_page_up(b1),
+					     lab_page_up(b0));
+		*faults = unmapped_faults(lab_page_up(b1), lab_page_up(b0),
+					  nrec);
 	}
 	return b0 - b1;
 }
@@ -251,7 +153,8 @@ static void check_trim(const char *what, unsigned long moved,
 		moved / KIB, keep / KIB, was_res, faults, nrec,
 		(unsigned long long)h0->rss_anon / KIB,
 		(unsigned long long)h1.rss_anon / KIB);
-	lab_check(moved > 0 && (long)moved > 0 && h1.end == page_up(brk_now()),
+	lab_check(moved > 0 && (long)moved > 0 &&
+		  h1.end == lab_page_up(lab_brk()),
 		  "%s: the heap shrank, brk moved down %lu KiB", what, moved / KIB);
 	lab_check(keep >= TOP_PAD && keep < TOP_PAD + LAB_PAGE + MINSIZE,
 		  "%s: glibc kept M_TOP_PAD (128 KiB) of the free top (%lu KiB)",
@@ -274,8 +177,6 @@ int main(int argc, char **argv)
 	struct vmastat_vma v[4], h0, h1, gone, b2v0, b2v1, hole;
 	unsigned long moved, was_res, faults, b0, b1, keep, c_addr, nres;
 	unsigned long hole_lo, hole_hi, hole_pages, want;
-	struct vmastat_fault_counts tot;
-	unsigned long minflt, majflt;
 	char *p[4], *b2, *e1, *e2, *hs[4], *fence, *h5;
 	uintptr_t b_addr, h0_addr;
 	long vsz0, vsz1, rss0, rss1;
@@ -285,21 +186,20 @@ int main(int argc, char **argv)
 
 	lab_init(argc, argv, "free(): what goes back to the kernel, and when");
 	setvbuf(stdout, outbuf, _IOLBF, sizeof(outbuf));
-	memset(filebuf, 0, sizeof(filebuf));
 	memset(resid, 0, sizeof(resid));
 	memset(recs, 0, sizeof(recs));
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
-	warm = xmalloc(16);	/* glibc sets up its heap (volatile: not optimised away) */
+	warm = lab_xmalloc(16);	/* glibc sets up its heap (volatile: not optimised away) */
 	free(warm);
 
 	/* ---- round 1: glibc's defaults ---- */
 	lab_step("A = malloc(30 KiB), B = 40 KiB, C = 200 KiB, D = 100 KiB, each written");
-	b0 = brk_now();
+	b0 = lab_brk();
 	for (i = 0; i < 4; i++) {
-		p[i] = xmalloc(sizes[i]);
+		p[i] = lab_xmalloc(sizes[i]);
 		memset(p[i], 0x11 * (i + 1), sizes[i]);
 	}
-	b1 = brk_now();
+	b1 = lab_brk();
 	for (i = 0; i < 4; i++)
 		lab_vma(p[i], &v[i]);
 	show4(names, p);
@@ -315,52 +215,52 @@ int main(int argc, char **argv)
 	lab_step("free(C): an mmap'd block goes back to the kernel at once");
 	c_addr = (unsigned long)p[2];
 	lab_vma(p[2], &v[2]);
-	vsz0 = status_kb("VmSize");
-	b0 = brk_now();
+	vsz0 = lab_status_kb("VmSize");
+	b0 = lab_brk();
 	free(p[2]);
-	vsz1 = status_kb("VmSize");
+	vsz1 = lab_status_kb("VmSize");
 	lab_vma((void *)c_addr, &gone);
 	lab_show((const char *[]){ "C 200K", NULL },
 		 (const void *[]){ (void *)c_addr, NULL });
 	lab_say("   VmSize %ld -> %ld KiB.  The range keeps the %llu faults C took, listed\n"
 		"   by vmastat as no longer mapped.\n", vsz0, vsz1,
 		(unsigned long long)gone.faults.minor);
-	lab_check(vsz0 - vsz1 == (long)(page_up(chunk_size(sizes[2]) + SIZE_SZ) / KIB) &&
-		  brk_now() == b0,
+	lab_check(vsz0 - vsz1 == (long)(lab_page_up(chunk_size(sizes[2]) + SIZE_SZ) / KIB) &&
+		  lab_brk() == b0,
 		  "free(C) unmapped its %lu KiB right away (brk untouched)",
-		  page_up(chunk_size(sizes[2]) + SIZE_SZ) / KIB);
+		  lab_page_up(chunk_size(sizes[2]) + SIZE_SZ) / KIB);
 	lab_check((gone.flags & VMASTAT_VMA_UNMAPPED) &&
 		  gone.kind == VMASTAT_KIND_UNMAPPED &&
 		  gone.start == c_addr - 2 * SIZE_SZ &&
-		  gone.end == gone.start + page_up(chunk_size(sizes[2]) + SIZE_SZ) &&
+		  gone.end == gone.start + lab_page_up(chunk_size(sizes[2]) + SIZE_SZ) &&
 		  gone.faults.minor == v[2].faults.minor,
 		  "vmastat lists C's range as unmapped with the %llu faults it took",
 		  (unsigned long long)v[2].faults.minor);
 
 	lab_step("free(B): a hole in the middle of the heap stays mapped and resident");
 	heap_vma(&h0);
-	rss0 = smaps_rss_kb(p[0]);
-	b0 = brk_now();
+	rss0 = lab_smaps_rss_kb(p[0]);
+	b0 = lab_brk();
 	b_addr = (uintptr_t)p[1];
 	free(p[1]);
 	heap_vma(&h1);
-	rss1 = smaps_rss_kb(p[0]);
-	nres = resident(page_up(b_addr), page_down(b_addr + sizes[1]));
+	rss1 = lab_smaps_rss_kb(p[0]);
+	nres = resident(lab_page_up(b_addr), lab_page_down(b_addr + sizes[1]));
 	lab_show((const char *[]){ "[heap]", NULL },
 		 (const void *[]){ p[0], NULL });
 	lab_say("   brk %s; [heap] rss %llu -> %llu KiB (smaps Rss %ld -> %ld KiB)\n",
-		brk_now() == b0 ? "unchanged" : "MOVED",
+		lab_brk() == b0 ? "unchanged" : "MOVED",
 		(unsigned long long)h0.rss_anon / KIB,
 		(unsigned long long)h1.rss_anon / KIB, rss0, rss1);
-	lab_check(brk_now() == b0 && h1.end == h0.end,
+	lab_check(lab_brk() == b0 && h1.end == h0.end,
 		  "free(B) did not move brk: D still sits above B");
 	lab_check(h1.rss_anon == h0.rss_anon && rss0 == rss1 &&
 		  (unsigned long)rss1 == h1.rss_anon / KIB,
 		  "[heap] rss unchanged, vmastat and smaps agree (%ld KiB)", rss1);
-	lab_check(nres == (page_down(b_addr + sizes[1]) - page_up(b_addr)) / LAB_PAGE,
+	lab_check(nres == (lab_page_down(b_addr + sizes[1]) - lab_page_up(b_addr)) / LAB_PAGE,
 		  "every whole page of B is still resident (%lu)", nres);
 	lab_vma(p[0], &b2v0);
-	b2 = xmalloc(sizes[1]);
+	b2 = lab_xmalloc(sizes[1]);
 	memset(b2, 0x22, sizes[1]);
 	lab_vma(p[0], &b2v1);
 	lab_say("   malloc(40 KiB) again = %p (B was %#lx); writing it took %llu faults\n",
@@ -381,17 +281,17 @@ int main(int argc, char **argv)
 		"   It does not: freeing the mmap'd C made glibc raise the mmap threshold\n"
 		"   to C's size (%lu KiB) and the trim threshold to twice that (%lu KiB).\n",
 		keep / KIB, moved ? "moved" : "unchanged",
-		page_up(chunk_size(sizes[2]) + SIZE_SZ) / KIB,
-		2 * page_up(chunk_size(sizes[2]) + SIZE_SZ) / KIB);
+		lab_page_up(chunk_size(sizes[2]) + SIZE_SZ) / KIB,
+		2 * lab_page_up(chunk_size(sizes[2]) + SIZE_SZ) / KIB);
 	lab_check(keep > 128 * KIB && moved == 0,
 		  "the heap did not shrink although %lu KiB > 128 KiB is free at its top",
 		  keep / KIB);
 
 	lab_step("... two more 200 KiB blocks, e1 and e2, then free them");
-	e1 = xmalloc(200 * KIB);	/* fits in the free top */
-	b0 = brk_now();
-	e2 = xmalloc(200 * KIB);	/* does not: the heap must grow */
-	b1 = brk_now();
+	e1 = lab_xmalloc(200 * KIB);	/* fits in the free top */
+	b0 = lab_brk();
+	e2 = lab_xmalloc(200 * KIB);	/* does not: the heap must grow */
+	b1 = lab_brk();
 	memset(e1, 0x33, 200 * KIB);
 	memset(e2, 0x44, 200 * KIB);
 	lab_vma(e1, &v[0]);
@@ -406,7 +306,7 @@ int main(int argc, char **argv)
 	keep = mallinfo2().keepcost;
 	lab_say("   free(e2): %lu KiB free at the top, brk %s\n", keep / KIB,
 		moved ? "moved" : "unchanged");
-	lab_check(moved == 0 && keep < 2 * page_up(chunk_size(sizes[2]) + SIZE_SZ),
+	lab_check(moved == 0 && keep < 2 * lab_page_up(chunk_size(sizes[2]) + SIZE_SZ),
 		  "free(e2): %lu KiB free at the top is below the new trim threshold, no shrinking",
 		  keep / KIB);
 	heap_vma(&h0);
@@ -422,7 +322,7 @@ int main(int argc, char **argv)
 		  "mallopt(M_TRIM_THRESHOLD, 128 KiB), mallopt(M_MMAP_THRESHOLD, 128 KiB)");
 	free(p[0]);
 	for (i = 0; i < 4; i++) {
-		p[i] = xmalloc(sizes[i]);
+		p[i] = lab_xmalloc(sizes[i]);
 		memset(p[i], 0x11 * (i + 1), sizes[i]);
 		lab_vma(p[i], &v[i]);
 	}
@@ -432,10 +332,10 @@ int main(int argc, char **argv)
 	lab_check(v[0].kind == VMASTAT_KIND_HEAP && v[1].kind == VMASTAT_KIND_HEAP &&
 		  v[2].kind == VMASTAT_KIND_ANON && v[3].kind == VMASTAT_KIND_HEAP,
 		  "A, B, D in [heap], C mmap'd again");
-	b0 = brk_now();
+	b0 = lab_brk();
 	free(p[2]);
 	free(p[1]);
-	lab_check(brk_now() == b0 && lab_vma(p[3], &v[3]) &&
+	lab_check(lab_brk() == b0 && lab_vma(p[3], &v[3]) &&
 		  v[3].kind == VMASTAT_KIND_HEAP,
 		  "free(C), free(B): brk unchanged, D still holds the top of the heap");
 	heap_vma(&h0);
@@ -447,17 +347,17 @@ int main(int argc, char **argv)
 	/* ---- a hole in the middle, and malloc_trim() ---- */
 	lab_step("a 400 KiB hole under a live block: free() cannot give it back");
 	for (i = 0; i < 4; i++) {
-		hs[i] = xmalloc(100 * KIB);
+		hs[i] = lab_xmalloc(100 * KIB);
 		memset(hs[i], 0x55, 100 * KIB);
 	}
-	fence = xmalloc(4 * KIB);	/* too big for the tcache: a real chunk */
+	fence = lab_xmalloc(4 * KIB);	/* too big for the tcache: a real chunk */
 	memset(fence, 0x66, 4 * KIB);
 	h0_addr = (uintptr_t)hs[0];
-	hole_lo = page_up((unsigned long)hs[0]);
-	hole_hi = page_down((unsigned long)hs[3] + 100 * KIB);
+	hole_lo = lab_page_up((unsigned long)hs[0]);
+	hole_hi = lab_page_down((unsigned long)hs[3] + 100 * KIB);
 	hole_pages = (hole_hi - hole_lo) / LAB_PAGE;
 	heap_vma(&h0);
-	b0 = brk_now();
+	b0 = lab_brk();
 	for (i = 0; i < 4; i++)
 		free(hs[i]);
 	heap_vma(&h1);
@@ -466,19 +366,19 @@ int main(int argc, char **argv)
 		 (const void *[]){ fence, NULL });
 	lab_say("   4 x 100 KiB freed below a 4 KiB block: brk %s, [heap] rss %llu -> %llu KiB,\n"
 		"   %lu of the hole's %lu whole pages still resident\n",
-		brk_now() == b0 ? "unchanged" : "MOVED",
+		lab_brk() == b0 ? "unchanged" : "MOVED",
 		(unsigned long long)h0.rss_anon / KIB,
 		(unsigned long long)h1.rss_anon / KIB, nres, hole_pages);
-	lab_check(brk_now() == b0 && h1.rss_anon == h0.rss_anon &&
+	lab_check(lab_brk() == b0 && h1.rss_anon == h0.rss_anon &&
 		  nres == hole_pages,
 		  "the freed hole stays resident: brk and [heap] rss unchanged");
 
 	lab_step("malloc_trim(0): the hole's pages go back, the mapping stays");
 	heap_vma(&h0);
-	rss0 = smaps_rss_kb(fence);
+	rss0 = lab_smaps_rss_kb(fence);
 	r = malloc_trim(0);
 	heap_vma(&h1);
-	rss1 = smaps_rss_kb(fence);
+	rss1 = lab_smaps_rss_kb(fence);
 	nres = resident(hole_lo, hole_hi);
 	lab_vma((void *)hole_lo, &hole);
 	lab_show((const char *[]){ "[heap]", NULL },
@@ -497,11 +397,11 @@ int main(int argc, char **argv)
 		  (unsigned long)rss1 == h1.rss_anon / KIB,
 		  "[heap] rss fell by at least the hole (vmastat and smaps agree: %ld KiB)",
 		  rss1);
-	h5 = xmalloc(100 * KIB);
-	want = (page_up((unsigned long)h5 + 100 * KIB) -
-		page_down((unsigned long)h5)) / LAB_PAGE;
-	want -= resident(page_down((unsigned long)h5),
-			 page_up((unsigned long)h5 + 100 * KIB));
+	h5 = lab_xmalloc(100 * KIB);
+	want = (lab_page_up((unsigned long)h5 + 100 * KIB) -
+		lab_page_down((unsigned long)h5)) / LAB_PAGE;
+	want -= resident(lab_page_down((unsigned long)h5),
+			 lab_page_up((unsigned long)h5 + 100 * KIB));
 	lab_vma(fence, &h0);
 	memset(h5, 0x77, 100 * KIB);
 	lab_vma(fence, &h1);
@@ -515,21 +415,21 @@ int main(int argc, char **argv)
 	lab_step("mallopt(M_TRIM_THRESHOLD, -1): free() never shrinks the heap");
 	lab_check(mallopt(M_TRIM_THRESHOLD, -1) == 1,
 		  "mallopt(M_TRIM_THRESHOLD, -1) accepted");
-	b0 = brk_now();
+	b0 = lab_brk();
 	free(h5);
 	free(fence);
 	keep = mallinfo2().keepcost;
 	lab_say("   everything above A freed: %lu KiB free at the top, brk %s\n",
-		keep / KIB, brk_now() == b0 ? "unchanged" : "MOVED");
-	lab_check(brk_now() == b0 && keep >= 400 * KIB,
+		keep / KIB, lab_brk() == b0 ? "unchanged" : "MOVED");
+	lab_check(lab_brk() == b0 && keep >= 400 * KIB,
 		  "%lu KiB free at the top and no trimming", keep / KIB);
 	heap_vma(&h0);
-	b0 = brk_now();
-	resident(h0.start, page_up(b0));
+	b0 = lab_brk();
+	resident(h0.start, lab_page_up(b0));
 	r = malloc_trim(0);
-	b1 = brk_now();
-	was_res = resident_was(h0.start, page_up(b1), page_up(b0));
-	faults = unmapped_faults(page_up(b1), page_up(b0), &nrec);
+	b1 = lab_brk();
+	was_res = resident_was(h0.start, lab_page_up(b1), lab_page_up(b0));
+	faults = unmapped_faults(lab_page_up(b1), lab_page_up(b0), &nrec);
 	lab_say("   malloc_trim(0) = %d: brk moved down %lu KiB\n", r,
 		(b0 - b1) / KIB);
 	lab_check(r == 1 && b1 < b0 && b0 - b1 >= 400 * KIB - LAB_PAGE,
@@ -539,14 +439,7 @@ int main(int argc, char **argv)
 		  "the released range is listed as unmapped with its faults (%lu)",
 		  faults);
 
-	lab_step("the whole process: vmastat's totals against /proc/self/stat");
-	lab_counts(&tot);
-	lab_stat_faults(&minflt, &majflt);
-	lab_say("   vmastat: %llu minor, %llu major; /proc/self/stat: %lu minflt, %lu majflt\n",
-		(unsigned long long)tot.minor, (unsigned long long)tot.major,
-		minflt, majflt);
-	lab_check(tot.minor == minflt && tot.major == majflt,
-		  "vmastat's accounted faults equal min_flt/maj_flt");
+	lab_step_totals();
 	free(p[0]);
 	return lab_done();
 }

@@ -21,18 +21,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,69 +42,18 @@ extern char **environ;
 
 /* What the lab set up, for the clean-up (atexit and signals). */
 static struct {
-	int zram;		/* zram device number, -1: none */
-	bool zram_added;	/* created with hot_add: hot_remove it */
-	bool zram_loaded;	/* we loaded the zram module: unload it */
+	struct lab_zram zram;	/* the zram device, zram.id -1: none */
 	char dir[64];		/* mount point, "" when not mounted */
 	long fa_saved;		/* fault_around_bytes to restore, -1: none */
 	char fa_path[256];
 	int fd;			/* the file, -1: not open */
 	char *area;		/* where the file gets mapped */
 	size_t area_len;
-} st = { .zram = -1, .fa_saved = -1, .fd = -1 };
+} st = { .zram.id = -1, .fa_saved = -1, .fd = -1 };
 
 static struct vmastat_event ev[MAX_EV];
 
-/* The set-up happens before lab_init(): its narration waits here. */
-static char setup_log[2048];
-
-static void setup_say(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static void setup_say(const char *fmt, ...)
-{
-	size_t l = strlen(setup_log);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(setup_log + l, sizeof(setup_log) - l, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- small system helpers ------------------------------------------- */
-
-/* Run a command quietly (output to /dev/null); its exit status or -1. */
-static int run(const char *const argv[])
-{
-	posix_spawn_file_actions_t fa;
-	int status;
-	pid_t pid;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv,
-			 environ)) {
-		posix_spawn_file_actions_destroy(&fa);
-		return -1;
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
 
 static long read_long(const char *path)
 {
@@ -126,27 +70,6 @@ static long read_long(const char *path)
 		return -1;
 	buf[n] = '\0';
 	return strtol(buf, NULL, 10);
-}
-
-/* A counter of /proc/vmstat. */
-static unsigned long vmstat(const char *key)
-{
-	size_t klen = strlen(key);
-	unsigned long val = 0;
-	char buf[256];
-	FILE *f;
-
-	f = fopen("/proc/vmstat", "re");
-	if (!f)
-		return 0;
-	while (fgets(buf, sizeof(buf), f)) {
-		if (!strncmp(buf, key, klen) && buf[klen] == ' ') {
-			val = strtoul(buf + klen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
 }
 
 /* Pages of [p, p + len) that are in the page cache, as mincore() says. */
@@ -179,15 +102,13 @@ static bool fa_set(long bytes)
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%ld", bytes);
-	return !write_file(st.fa_path, buf) && fa_get() == bytes;
+	return !lab_write_file(st.fa_path, buf) && fa_get() == bytes;
 }
 
 /* ---- the scratch disk: ext4 on zram ------------------------------------ */
 
 static void cleanup(void)
 {
-	char path[128], buf[16];
-
 	if (st.fa_saved >= 0) {
 		fa_set(st.fa_saved);
 		st.fa_saved = -1;
@@ -207,84 +128,23 @@ static void cleanup(void)
 		rmdir(st.dir);
 		st.dir[0] = '\0';
 	}
-	if (st.zram >= 0) {
-		snprintf(path, sizeof(path), "/sys/block/zram%d/reset", st.zram);
-		write_file(path, "1");
-		if (st.zram_added) {
-			snprintf(buf, sizeof(buf), "%d", st.zram);
-			write_file("/sys/class/zram-control/hot_remove", buf);
-		}
-		st.zram = -1;
-	}
-	if (st.zram_loaded) {
-		syscall(SYS_delete_module, "zram", O_NONBLOCK);
-		st.zram_loaded = false;
-	}
-}
-
-static void on_signal(int sig)
-{
-	cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Before lab_init(): nothing is tracked yet, a plain TAP skip will do. */
-static void skip(const char *why)
-{
-	cleanup();
-	printf("1..0 # SKIP lab5: %s\n", why);
-	exit(4);
+	lab_zram_remove(&st.zram);
 }
 
 /* A zram device of ZRAM_SIZE of our own; its /dev path in @dev. */
 static void zram_setup(char *dev, size_t len)
 {
-	static const char *const modprobe[] = { "modprobe", "zram", NULL };
-	char path[128], buf[32];
-	struct stat sb;
-	unsigned int ma, mi;
-	long id;
-	int fd;
-	ssize_t n;
+	const char *why = lab_zram_add(&st.zram);
+	char path[128];
 
-	if (access("/sys/class/zram-control", F_OK)) {
-		setup_say("   # modprobe zram\n");
-		if (run(modprobe) || access("/sys/class/zram-control", F_OK))
-			skip("no zram (modprobe zram failed)");
-		st.zram_loaded = true;
-		st.zram = 0;	/* the module made zram0 for us */
-	} else {
-		/* zram is in use by someone: add a device of our own */
-		fd = open("/sys/class/zram-control/hot_add", O_RDONLY | O_CLOEXEC);
-		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		if (n <= 0)
-			skip("cannot add a zram device (hot_add)");
-		buf[n] = '\0';
-		id = strtol(buf, NULL, 10);
-		st.zram = (int)id;
-		st.zram_added = true;
-		setup_say("   # cat /sys/class/zram-control/hot_add\n   %ld\n", id);
-	}
-	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", st.zram);
-	setup_say("   # echo %s > %s\n", ZRAM_SIZE, path);
-	if (write_file(path, ZRAM_SIZE))
-		skip("cannot size the zram device");
-	snprintf(dev, len, "/dev/zram%d", st.zram);
-	if (stat(dev, &sb)) {
-		snprintf(path, sizeof(path), "/sys/block/zram%d/dev", st.zram);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		if (n > 0) {
-			buf[n] = '\0';
-			if (sscanf(buf, "%u:%u", &ma, &mi) == 2)
-				mknod(dev, S_IFBLK | 0600, makedev(ma, mi));
-		}
-	}
+	if (why)
+		lab_skip(why);
+	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", st.zram.id);
+	lab_setup_say("   # echo %s > %s\n", ZRAM_SIZE, path);
+	if (lab_write_file(path, ZRAM_SIZE))
+		lab_skip("cannot size the zram device");
+	snprintf(dev, len, "/dev/zram%d", st.zram.id);
+	lab_zram_mknod(&st.zram, dev);
 }
 
 /* ext4 on a new zram disk, mounted on a new directory under /tmp. */
@@ -297,20 +157,20 @@ static void disk_setup(void)
 	static const char *const modprobe[] = { "modprobe", "ext4", NULL };
 
 	zram_setup(dev, sizeof(dev));
-	setup_say("   # mke2fs -q -t ext4 -b 4096 -O ^has_journal %s\n", dev);
-	if (run(mkfs))
-		skip("mke2fs -t ext4 failed (no e2fsprogs?)");
-	run(modprobe);	/* built in on some kernels: failure is fine */
+	lab_setup_say("   # mke2fs -q -t ext4 -b 4096 -O ^has_journal %s\n", dev);
+	if (lab_run(mkfs))
+		lab_skip("mke2fs -t ext4 failed (no e2fsprogs?)");
+	lab_run(modprobe);	/* built in on some kernels: failure is fine */
 	snprintf(st.dir, sizeof(st.dir), "/tmp/lab5.XXXXXX");
 	if (!mkdtemp(st.dir)) {
 		st.dir[0] = '\0';
-		skip("mkdtemp under /tmp failed");
+		lab_skip("mkdtemp under /tmp failed");
 	}
-	setup_say("   # mount %s %s\n", dev, st.dir);
+	lab_setup_say("   # mount %s %s\n", dev, st.dir);
 	if (mount(dev, st.dir, "ext4", 0, NULL)) {
 		rmdir(st.dir);
 		st.dir[0] = '\0';
-		skip("cannot mount ext4 on the zram device");
+		lab_skip("cannot mount ext4 on the zram device");
 	}
 }
 
@@ -400,14 +260,6 @@ static unsigned int take_events(const char *p, size_t len,
 		}
 	} while (n == MAX_EV);
 	return k;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	unsigned long long x = *(const unsigned long long *)a;
-	unsigned long long y = *(const unsigned long long *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static const char *outcome_name(unsigned int o)
@@ -502,17 +354,17 @@ static int make_file(const char *path)
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	st.fd = fd;
 	if (fd < 0)
-		skip("cannot create a file on the new file system");
+		lab_skip("cannot create a file on the new file system");
 	for (i = 0; i < NPAGES; i++) {
 		for (k = 0; k < LAB_PAGE; k += 8)
 			snprintf(buf + k, 9, "%03x:%04x", i, k);
 		if (write(fd, buf, LAB_PAGE) != (ssize_t)LAB_PAGE)
-			skip("cannot write the file");
+			lab_skip("cannot write the file");
 	}
 	if (fsync(fd))
-		skip("fsync failed");
-	setup_say("   wrote %s (%lu KiB of text) and fsync'ed it\n", path,
-		  FSIZE / KIB);
+		lab_skip("fsync failed");
+	lab_setup_say("   wrote %s (%lu KiB of text) and fsync'ed it\n",
+		      path, FSIZE / KIB);
 	return fd;
 }
 
@@ -545,14 +397,11 @@ int main(int argc, char **argv)
 			help = true;
 	snprintf(st.fa_path, sizeof(st.fa_path), "%s/fault_around_bytes",
 		 dbg ? dbg : "/sys/kernel/debug");
-	atexit(cleanup);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	lab_at_exit(cleanup);
 	if (!help) {
 		fa_default = fa_get();
 		if (fa_default < 0)
-			skip("no fault_around_bytes in debugfs");
+			lab_skip("no fault_around_bytes in debugfs");
 		disk_setup();
 		snprintf(path, sizeof(path), "%s/data", st.dir);
 		fd = make_file(path);
@@ -562,7 +411,7 @@ int main(int argc, char **argv)
 	lab_stat_faults(&minflt0, &majflt0);
 	lab_counts(&c0);
 	lab_smaps_rss_kb(&c0);
-	vmstat("pgpgin");
+	lab_vmstat("pgpgin");
 
 	lab_step("a file whose page cache can be dropped: ext4 on a zram disk");
 	fs_of("/", rtype, sizeof(rtype), ropts, sizeof(ropts));
@@ -571,7 +420,7 @@ int main(int argc, char **argv)
 		"   read back from, so it cannot be dropped; a network file system\n"
 		"   caches as its mount options say.  A disk file system has a page\n"
 		"   cache in front of a block device, so the lab made one:\n%s",
-		rtype, ttype, setup_log);
+		rtype, ttype, lab_setup_log());
 	p = map_file(fd, 0);
 	n = cached_pages(p, FSIZE);
 	lab_say("   and mapped it read-only:\n");
@@ -648,7 +497,7 @@ int main(int argc, char **argv)
 	for (i = nlat = 0; i < n; i++)
 		if (fev[i].outcome == VMASTAT_OUTCOME_MINOR && nlat < NPAGES)
 			lat[nlat++] = fev[i].latency_ns;
-	qsort(lat, nlat, sizeof(lat[0]), cmp_u64);
+	qsort(lat, nlat, sizeof(lat[0]), lab_cmp_u64);
 	minor_median = nlat ? lat[nlat / 2] : 0;
 	lab_say("   after the first page Rss was %ld KiB; one fault per page now, each\n"
 		"   a few microseconds in handle_mm_fault() (median %llu ns)\n",
@@ -675,11 +524,11 @@ int main(int argc, char **argv)
 	lab_events(ev, MAX_EV);
 	lab_counts(&c0);
 	lab_stat_faults(&minflt0, &majflt0);
-	pgmaj0 = vmstat("pgmajfault");
-	pgin0 = vmstat("pgpgin");
+	pgmaj0 = lab_vmstat("pgmajfault");
+	pgin0 = lab_vmstat("pgpgin");
 	touch_page(p, 0);
-	pgmaj = vmstat("pgmajfault");
-	pgin = vmstat("pgpgin");
+	pgmaj = lab_vmstat("pgmajfault");
+	pgin = lab_vmstat("pgpgin");
 	lab_stat_faults(&minflt, &majflt);
 	lab_counts(&c);
 	lab_vma(p, &v);
@@ -729,18 +578,18 @@ int main(int argc, char **argv)
 	b = v;
 	lab_counts(&c0);
 	lab_stat_faults(&minflt0, &majflt0);
-	pgmaj0 = vmstat("pgmajfault");
-	pgin0 = vmstat("pgpgin");
+	pgmaj0 = lab_vmstat("pgmajfault");
+	pgin0 = lab_vmstat("pgpgin");
 	misses = 0;
 	for (i = 1; i < NPAGES; i++) {
 		cached_at[i] = page_cached(p + i * LAB_PAGE);
 		misses += !cached_at[i];
-		before_in = vmstat("pgpgin");
+		before_in = lab_vmstat("pgpgin");
 		touch_page(p, i);
-		pgin_at[i] = vmstat("pgpgin") - before_in;
+		pgin_at[i] = lab_vmstat("pgpgin") - before_in;
 	}
-	pgmaj = vmstat("pgmajfault");
-	pgin = vmstat("pgpgin");
+	pgmaj = lab_vmstat("pgmajfault");
+	pgin = lab_vmstat("pgpgin");
 	lab_stat_faults(&minflt, &majflt);
 	lab_counts(&c);
 	lab_vma(p, &v);

@@ -54,34 +54,6 @@ struct child_report {
 static int qfd = -1;			/* our own fd on the query file */
 static struct vmastat_event ev[1024];
 
-/* A "Key:   N kB" field of smaps for the mapping containing @addr. */
-static long smaps_kb(const void *addr, const char *key)
-{
-	unsigned long a = (unsigned long)addr, lo, hi;
-	size_t klen = strlen(key);
-	char line[512];
-	bool in = false;
-	long val = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/smaps", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
-			in = lo <= a && a < hi;
-			continue;
-		}
-		if (in && !strncmp(line, key, klen) && line[klen] == ':') {
-			val = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
-}
-
 /* Physical page frame numbers of @n pages at @p (0: not present). */
 static void pfns(const char *p, unsigned long *out, unsigned int n)
 {
@@ -146,13 +118,13 @@ static void child(char *p, char *s, struct child_report *r, int go, int done)
 	lab_vma(p, &b);
 	lab_counts(&c);
 	lab_stat_faults(&r->minflt, &r->majflt);
-	smaps_kb(p, "Rss");
+	lab_smaps_kb(p, "Rss");
 	lab_events(ev, 1024);
 	if (read(go, &cmd, 1) != 1 || cmd != 'g')
 		_exit(1);
 
-	r->rss0_kb = smaps_kb(p, "Rss");
-	r->shm_rss0_kb = smaps_kb(s, "Rss");
+	r->rss0_kb = lab_smaps_kb(p, "Rss");
+	r->shm_rss0_kb = lab_smaps_kb(s, "Rss");
 	lab_say("   [child %d] tracks itself; right after fork() its copy of the\n"
 		"   anonymous mapping has Rss %ld KiB, of the shared one %ld KiB\n",
 		getpid(), r->rss0_kb, r->shm_rss0_kb);
@@ -177,8 +149,8 @@ static void child(char *p, char *s, struct child_report *r, int go, int done)
 	r->major = v.faults.major - b.faults.major;
 	r->write = v.faults.write - b.faults.write;
 	r->cow = v.faults.cow - b.faults.cow;
-	r->priv_dirty_kb = smaps_kb(p, "Private_Dirty");
-	r->shared_dirty_kb = smaps_kb(p, "Shared_Dirty");
+	r->priv_dirty_kb = lab_smaps_kb(p, "Private_Dirty");
+	r->shared_dirty_kb = lab_smaps_kb(p, "Shared_Dirty");
 	lab_say("   [child] read all %u pages, then wrote the first %u: %llu faults,\n"
 		"   %llu of them copy-on-write; smaps: Private_Dirty %ld KiB, Shared_Dirty %ld KiB\n",
 		NPAGES, NPAGES / 2, r->minor + r->major, r->cow,
@@ -254,7 +226,7 @@ int main(int argc, char **argv)
 	/* first calls fault in stack and buffers: not during a measurement */
 	lab_stat_faults(&minflt, &majflt);
 	lab_counts(&c);
-	smaps_kb(&c, "Rss");
+	lab_smaps_kb(&c, "Rss");
 
 	r = mmap(NULL, LAB_PAGE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -276,8 +248,8 @@ int main(int argc, char **argv)
 	if (s == MAP_FAILED)
 		return give_up("mmap memfd");
 	lab_touch(s, SIZE, 's');
-	rss = smaps_kb(p, "Rss");
-	prd = smaps_kb(p, "Private_Dirty");
+	rss = lab_smaps_kb(p, "Rss");
+	prd = lab_smaps_kb(p, "Private_Dirty");
 	lab_show((const char *[]){ "p", "s", NULL }, (const void *[]){ p, s, NULL });
 	lab_check(D(write) == NPAGES && D(minor) == NPAGES && D(cow) == 0,
 		  "%u pages written: %llu write faults, none copy-on-write",
@@ -299,10 +271,10 @@ int main(int argc, char **argv)
 	}
 	close(go[0]);
 	close(done[1]);
-	rss = smaps_kb(p, "Rss");
-	pss = smaps_kb(p, "Pss");
-	shd = smaps_kb(p, "Shared_Dirty");
-	prd = smaps_kb(p, "Private_Dirty");
+	rss = lab_smaps_kb(p, "Rss");
+	pss = lab_smaps_kb(p, "Pss");
+	shd = lab_smaps_kb(p, "Shared_Dirty");
+	prd = lab_smaps_kb(p, "Private_Dirty");
 	lab_say("   forked child %d.  The parent's smaps for p now: Rss %ld, Pss %ld,\n"
 		"   Shared_Dirty %ld, Private_Dirty %ld KiB: every page has two users\n"
 		"   (the tables below count the faults since the lab started)\n",
@@ -354,8 +326,8 @@ int main(int argc, char **argv)
 
 	lab_step("the parent writes p[0..%u) (the child has copies) and p[%u..%u) (still shared)",
 		 Q, 2 * Q, 3 * Q);
-	shd = smaps_kb(p, "Shared_Dirty");
-	prd = smaps_kb(p, "Private_Dirty");
+	shd = lab_smaps_kb(p, "Shared_Dirty");
+	prd = lab_smaps_kb(p, "Private_Dirty");
 	lab_say("   before writing, the parent's smaps: Private_Dirty %ld, Shared_Dirty %ld KiB:\n"
 		"   the child's copies left the parent's originals with a single user\n",
 		prd, shd);
@@ -372,8 +344,8 @@ int main(int argc, char **argv)
 		same += pfn1[i] && pfn1[i] == pfn0[i];
 	for (i = 2 * Q, moved = 0; i < 3 * Q; i++)
 		moved += pfn1[i] && pfn1[i] != pfn0[i];
-	shd = smaps_kb(p, "Shared_Dirty");
-	prd = smaps_kb(p, "Private_Dirty");
+	shd = lab_smaps_kb(p, "Shared_Dirty");
+	prd = lab_smaps_kb(p, "Private_Dirty");
 	lab_say("   /proc/self/pagemap: %u of the first %u pages kept their physical page\n"
 		"   (reused), %u of the %u shared ones got a new one (copied)\n",
 		same, Q, moved, Q);
@@ -401,8 +373,8 @@ int main(int argc, char **argv)
 	pfns(p, pfn1, NPAGES);
 	for (i = 3 * Q, same = 0; i < NPAGES; i++)
 		same += pfn1[i] && pfn1[i] == pfn0[i];
-	shd = smaps_kb(p, "Shared_Dirty");
-	prd = smaps_kb(p, "Private_Dirty");
+	shd = lab_smaps_kb(p, "Shared_Dirty");
+	prd = lab_smaps_kb(p, "Private_Dirty");
 	for (i = 0, data_ok = true; i < NPAGES; i++)
 		if (p[i * LAB_PAGE] != (i < Q || i >= 2 * Q ? 'P' : pattern(i)))
 			data_ok = false;

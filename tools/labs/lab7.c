@@ -17,20 +17,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/swap.h>
-#include <sys/syscall.h>
-#include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lablib.h"
@@ -44,106 +36,18 @@
 #define ZRAM_SIZE	"64M"
 #define MAX_EV		1024
 
-extern char **environ;
-
 /* What the lab set up, for the clean-up (atexit and signals). */
 static struct {
-	int zram;		/* zram device number, -1: none */
-	bool zram_added;	/* created with hot_add: hot_remove it */
-	bool zram_loaded;	/* we loaded the zram module: unload it */
+	struct lab_zram zram;	/* the zram device, zram.id -1: none */
 	bool swapon;		/* it is in use as swap */
 	char dev[32];
-} st = { .zram = -1 };
+} st = { .zram.id = -1 };
 
-/* The set-up happens before lab_init(): its narration waits here. */
-static char setup_log[2048];
 static bool help;
 
 static struct vmastat_event ev[MAX_EV];
 
-static void setup_say(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static void setup_say(const char *fmt, ...)
-{
-	size_t l = strlen(setup_log);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(setup_log + l, sizeof(setup_log) - l, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- small system helpers ------------------------------------------- */
-
-/* Run a command quietly (output to /dev/null); its exit status or -1. */
-static int run(const char *const argv[])
-{
-	posix_spawn_file_actions_t fa;
-	int status;
-	pid_t pid;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv,
-			 environ)) {
-		posix_spawn_file_actions_destroy(&fa);
-		return -1;
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
-static int read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
-/* A counter of /proc/vmstat. */
-static unsigned long vmstat(const char *key)
-{
-	size_t klen = strlen(key);
-	unsigned long val = 0;
-	char buf[256];
-	FILE *f;
-
-	f = fopen("/proc/vmstat", "re");
-	if (!f)
-		return 0;
-	while (fgets(buf, sizeof(buf), f)) {
-		if (!strncmp(buf, key, klen) && buf[klen] == ' ') {
-			val = strtoul(buf + klen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
-}
 
 /* KiB used on our swap device as /proc/swaps says; -1 if not listed. */
 static long swaps_used_kb(void)
@@ -163,120 +67,44 @@ static long swaps_used_kb(void)
 	return used;
 }
 
-/* A "Key:   N kB" field of smaps for the mapping containing @addr. */
-static long smaps_kb(const void *addr, const char *key)
-{
-	unsigned long a = (unsigned long)addr, lo, hi;
-	size_t klen = strlen(key);
-	char line[512];
-	bool in = false;
-	long val = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/smaps", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
-			in = lo <= a && a < hi;
-			continue;
-		}
-		if (in && !strncmp(line, key, klen) && line[klen] == ':') {
-			val = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return val;
-}
-
 /* ---- swap on zram ------------------------------------------------------- */
 
 static void cleanup(void)
 {
-	char path[128], buf[16];
-
 	if (st.swapon) {
 		if (swapoff(st.dev))
 			fprintf(stderr, "lab7: swapoff %s: %s\n", st.dev,
 				strerror(errno));
 		st.swapon = false;
 	}
-	if (st.zram >= 0) {
-		snprintf(path, sizeof(path), "/sys/block/zram%d/reset", st.zram);
-		write_file(path, "1");
-		if (st.zram_added) {
-			snprintf(buf, sizeof(buf), "%d", st.zram);
-			write_file("/sys/class/zram-control/hot_remove", buf);
-		}
-		st.zram = -1;
-	}
-	if (st.zram_loaded) {
-		syscall(SYS_delete_module, "zram", O_NONBLOCK);
-		st.zram_loaded = false;
-	}
-}
-
-static void on_signal(int sig)
-{
-	cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Before lab_init(): nothing is tracked yet, a plain TAP skip will do. */
-static void skip(const char *why)
-{
-	cleanup();
-	printf("1..0 # SKIP lab7: %s\n", why);
-	exit(4);
+	lab_zram_remove(&st.zram);
 }
 
 /* A zram device of our own, swap on it at the highest priority. */
 static void swap_setup(void)
 {
-	static const char *const modprobe[] = { "modprobe", "zram", NULL };
 	const char *mkswap[] = { "mkswap", st.dev, NULL };
-	char path[128], buf[64];
-	unsigned int ma, mi;
-	struct stat sb;
+	const char *why;
+	char path[128];
 
 	if (geteuid())
-		skip("needs root to set up swap");
-	if (access("/sys/class/zram-control", F_OK)) {
-		setup_say("   # modprobe zram\n");
-		if (run(modprobe) || access("/sys/class/zram-control", F_OK))
-			skip("no zram (modprobe zram failed)");
-		st.zram_loaded = true;
-		st.zram = 0;	/* loading it made zram0 */
-	} else {
-		/* zram is there and maybe in use: add a device of our own */
-		if (read_file("/sys/class/zram-control/hot_add", buf, sizeof(buf)))
-			skip("cannot add a zram device (hot_add)");
-		st.zram = atoi(buf);
-		st.zram_added = true;
-		setup_say("   # cat /sys/class/zram-control/hot_add\n   %d\n",
-			  st.zram);
-	}
-	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", st.zram);
-	setup_say("   # echo %s > %s\n", ZRAM_SIZE, path);
-	if (write_file(path, ZRAM_SIZE))
-		skip("cannot set the zram device's size");
-	snprintf(st.dev, sizeof(st.dev), "/dev/zram%d", st.zram);
-	if (stat(st.dev, &sb)) {
-		snprintf(path, sizeof(path), "/sys/block/zram%d/dev", st.zram);
-		if (!read_file(path, buf, sizeof(buf)) &&
-		    sscanf(buf, "%u:%u", &ma, &mi) == 2)
-			mknod(st.dev, S_IFBLK | 0600, makedev(ma, mi));
-	}
-	setup_say("   # mkswap %s\n", st.dev);
-	if (run(mkswap))
-		skip("mkswap failed (no util-linux?)");
-	setup_say("   # swapon -p 32767 %s\n", st.dev);
+		lab_skip("needs root to set up swap");
+	why = lab_zram_add(&st.zram);
+	if (why)
+		lab_skip(why);
+	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", st.zram.id);
+	lab_setup_say("   # echo %s > %s\n", ZRAM_SIZE, path);
+	if (lab_write_file(path, ZRAM_SIZE))
+		lab_skip("cannot set the zram device's size");
+	snprintf(st.dev, sizeof(st.dev), "/dev/zram%d", st.zram.id);
+	lab_zram_mknod(&st.zram, st.dev);
+	lab_setup_say("   # mkswap %s\n", st.dev);
+	if (lab_run(mkswap))
+		lab_skip("mkswap failed (no util-linux?)");
+	lab_setup_say("   # swapon -p 32767 %s\n", st.dev);
 	if (swapon(st.dev, SWAP_FLAG_PREFER |
 		   (32767 << SWAP_FLAG_PRIO_SHIFT & SWAP_FLAG_PRIO_MASK)))
-		skip("swapon failed");
+		lab_skip("swapon failed");
 	st.swapon = true;
 }
 
@@ -297,14 +125,6 @@ static unsigned int take_events(const char *p, size_t len,
 	return k;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	unsigned long long x = *(const unsigned long long *)a;
-	unsigned long long y = *(const unsigned long long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Median latency of the events with outcome @o; also counts them. */
 static unsigned long long median(const struct vmastat_event *e, unsigned int n,
 				 unsigned int o, unsigned int *count)
@@ -316,7 +136,7 @@ static unsigned long long median(const struct vmastat_event *e, unsigned int n,
 		if (e[i].outcome == o)
 			lat[k++] = e[i].latency_ns;
 	*count = k;
-	qsort(lat, k, sizeof(lat[0]), cmp_u64);
+	qsort(lat, k, sizeof(lat[0]), lab_cmp_u64);
 	return k ? lat[k / 2] : 0;
 }
 
@@ -347,10 +167,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[t], "--help") || !strcmp(argv[t], "-h"))
 			help = true;
 	}
-	atexit(cleanup);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	lab_at_exit(cleanup);
 	if (!help)
 		swap_setup();
 	lab_init(argc, argv, "swapping anonymous memory out and back in");
@@ -366,12 +183,12 @@ int main(int argc, char **argv)
 	/* first calls fault in stack and buffers: not during a measurement */
 	lab_stat_faults(&minflt0, &majflt0);
 	lab_counts(&c0);
-	smaps_kb(&c0, "Rss");
-	vmstat("pswpin");
+	lab_smaps_kb(&c0, "Rss");
+	lab_vmstat("pswpin");
 	swaps_used_kb();
 
 	lab_step("swap of our own: a zram device (compressed RAM)");
-	lab_say("%s", setup_log);
+	lab_say("%s", lab_setup_log());
 	used0 = swaps_used_kb();
 	lab_say("   %s is swap now, %ld KiB of it in use\n", st.dev, used0);
 
@@ -388,7 +205,7 @@ int main(int argc, char **argv)
 	lab_vma(p, &v);
 	n = take_events(p, SIZE, fev, NPAGES * 2 + 64);
 	first_ns = median(fev, n, VMASTAT_OUTCOME_MINOR, &nmin);
-	rss = smaps_kb(p, "Rss");
+	rss = lab_smaps_kb(p, "Rss");
 	lab_show((const char *[]){ "p", NULL }, (const void *[]){ p, NULL });
 	lab_check(D(minor) == NPAGES && D(write) == NPAGES && D(swapin) == 0,
 		  "%u pages, %llu write faults", NPAGES, D(write));
@@ -397,7 +214,7 @@ int main(int argc, char **argv)
 
 	lab_step("madvise(p, MADV_PAGEOUT): write the pages to swap and free them");
 	vmswap0 = lab_status_kb("VmSwap");
-	out0 = vmstat("pswpout");
+	out0 = lab_vmstat("pswpout");
 	for (tries = 1; tries <= 3; tries++) {
 		if (madvise(p, SIZE, MADV_PAGEOUT))
 			break;
@@ -405,10 +222,10 @@ int main(int argc, char **argv)
 		if (v.swap == SIZE)
 			break;
 	}
-	out = vmstat("pswpout");
+	out = lab_vmstat("pswpout");
 	lab_vma(p, &v);
-	swp = smaps_kb(p, "Swap");
-	rss = smaps_kb(p, "Rss");
+	swp = lab_smaps_kb(p, "Swap");
+	rss = lab_smaps_kb(p, "Rss");
 	used = swaps_used_kb();
 	vmswap = lab_status_kb("VmSwap");
 	lab_say("   %s; pswpout +%lu pages; /proc/swaps: %ld KiB used on %s;\n"
@@ -431,15 +248,15 @@ int main(int argc, char **argv)
 	take_events(p, SIZE, fev, 0);
 	lab_counts(&c0);
 	lab_stat_faults(&minflt0, &majflt0);
-	pgmaj0 = vmstat("pgmajfault");
-	in0 = vmstat("pswpin");
+	pgmaj0 = lab_vmstat("pgmajfault");
+	in0 = lab_vmstat("pswpin");
 	for (i = bad = 0; i < NPAGES; i++) {
 		w = (unsigned long *)(p + i * LAB_PAGE);
 		bad += w[i % (LAB_PAGE / sizeof(*w))] !=
 		       word(i, i % (LAB_PAGE / sizeof(*w)));
 	}
-	in = vmstat("pswpin");
-	pgmaj = vmstat("pgmajfault");
+	in = lab_vmstat("pswpin");
+	pgmaj = lab_vmstat("pgmajfault");
 	lab_counts(&c);
 	lab_stat_faults(&minflt, &majflt);
 	lab_vma(p, &v);
@@ -449,8 +266,8 @@ int main(int argc, char **argv)
 	swap_ns = median(fev, n, VMASTAT_OUTCOME_MAJOR, &nmaj);
 	if (!nmaj)
 		swap_ns = median(fev, n, VMASTAT_OUTCOME_MINOR, &nmin);
-	swp = smaps_kb(p, "Swap");
-	rss = smaps_kb(p, "Rss");
+	swp = lab_smaps_kb(p, "Swap");
+	rss = lab_smaps_kb(p, "Rss");
 	lab_say("   %llu faults on swap entries: %llu major, %llu minor.  maj_flt +%lu,\n"
 		"   pgmajfault +%lu, pswpin +%lu pages.  Median time in handle_mm_fault():\n"
 		"   %llu ns, against %llu ns for a first touch (a zeroed page)\n",

@@ -21,8 +21,6 @@
  * read(2): stdio's own malloc/free would otherwise disturb the heap.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,115 +38,16 @@
 #define CHUNK		((BLOCK + SIZE_SZ + 15) & ~15UL)	/* 1040 */
 
 static char outbuf[16 * KIB];
-static char filebuf[512 * KIB];
 static unsigned char resid[16384];
 static struct vmastat_vma recs[256];
 static char *blk[NBLOCKS];
-static int qfd = -1;
-
-static void fail(const char *what)
-{
-	fprintf(stderr, "lab8: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static unsigned long page_up(unsigned long x)
-{
-	return (x + LAB_PAGE - 1) & ~(LAB_PAGE - 1);
-}
-
-static unsigned long page_down(unsigned long x)
-{
-	return x & ~(LAB_PAGE - 1);
-}
-
-static int query_fd(void)
-{
-	const char *dbg = getenv("VMASTAT_DEBUGFS");
-	char path[512];
-
-	if (qfd < 0) {
-		snprintf(path, sizeof(path), "%s/vmastat/query",
-			 dbg ? dbg : "/sys/kernel/debug");
-		qfd = open(path, O_RDONLY | O_CLOEXEC);
-		if (qfd < 0)
-			fail(path);
-	}
-	return qfd;
-}
-
-static unsigned long brk_now(void)
-{
-	struct vmastat_status st = { .size = sizeof(st), .pid = getpid() };
-
-	if (ioctl(query_fd(), VMASTAT_IOC_STATUS, &st))
-		fail("VMASTAT_IOC_STATUS");
-	return st.brk;
-}
-
-static char *read_file(const char *path)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fail(path);
-	while (len < sizeof(filebuf) - 1 &&
-	       (n = read(fd, filebuf + len, sizeof(filebuf) - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	filebuf[len] = '\0';
-	return filebuf;
-}
-
-static long status_kb(const char *key)
-{
-	char *p = strstr(read_file("/proc/self/status"), key);
-
-	return p ? strtol(p + strlen(key) + 1, NULL, 10) : -1;
-}
-
-static unsigned int count_maps(void)
-{
-	unsigned int n = 0;
-	char *p;
-
-	for (p = read_file("/proc/self/maps"); *p; p++)
-		n += *p == '\n';
-	return n;
-}
-
-static long smaps_rss_kb(unsigned long a)
-{
-	char *p = read_file("/proc/self/smaps"), *r;
-	unsigned long lo, hi;
-
-	while (p && *p) {
-		if (sscanf(p, "%lx-%lx ", &lo, &hi) == 2 && lo <= a && a < hi) {
-			r = strstr(p, "\nRss:");
-			return r ? strtol(r + 5, NULL, 10) : -1;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -1;
-}
 
 /* Resident pages of the page-aligned [lo, hi); flags left in resid[]. */
 static unsigned long resident(unsigned long lo, unsigned long hi)
 {
-	unsigned long n = (hi - lo) / LAB_PAGE, i, r = 0;
-
 	if (hi <= lo)
 		return 0;
-	if (n > sizeof(resid) || mincore((void *)lo, hi - lo, resid))
-		fail("mincore");
-	for (i = 0; i < n; i++)
-		r += resid[i] & 1;
-	return r;
+	return lab_resident(lo, hi, resid, sizeof(resid));
 }
 
 /* The faults vmastat lists for no-longer-mapped ranges inside [lo, hi). */
@@ -169,8 +68,8 @@ static unsigned long unmapped_faults(unsigned long lo, unsigned long hi,
 		q.start = next;
 		q.vmas = (uintptr_t)recs;
 		q.vma_count = sizeof(recs) / sizeof(recs[0]);
-		if (ioctl(query_fd(), VMASTAT_IOC_MAPS, &q))
-			fail("VMASTAT_IOC_MAPS");
+		if (ioctl(lab_query_fd(), VMASTAT_IOC_MAPS, &q))
+			lab_fail("VMASTAT_IOC_MAPS");
 		for (i = 0; i < q.vma_count; i++) {
 			if (recs[i].start >= hi)
 				return sum;
@@ -202,13 +101,13 @@ static void measure(struct numbers *n, unsigned int live)
 	struct vmastat_fault_counts c;
 
 	memset(n, 0, sizeof(*n));
-	if (!lab_vma((void *)(page_up(brk_now()) - 1), &n->heap) ||
+	if (!lab_vma((void *)(lab_page_up(lab_brk()) - 1), &n->heap) ||
 	    n->heap.kind != VMASTAT_KIND_HEAP)
-		fail("no [heap]");
+		lab_fail("no [heap]");
 	n->live_kib = (unsigned long)live * BLOCK / KIB;
 	n->heap_kib = (n->heap.end - n->heap.start) / KIB;
 	n->rss_kib = (n->heap.rss_anon + n->heap.rss_file) / KIB;
-	n->smaps_kib = smaps_rss_kb(n->heap.start);
+	n->smaps_kib = lab_smaps_rss_kb((void *)n->heap.start);
 	n->in_use_kib = mi.uordblks / KIB;
 	n->free_kib = mi.fordblks / KIB;
 	lab_counts(&c);
@@ -247,7 +146,7 @@ static void alloc_all(void)
 	for (i = 0; i < NBLOCKS; i++) {
 		blk[i] = malloc(BLOCK);
 		if (!blk[i])
-			fail("malloc");
+			lab_fail("malloc");
 		memset(blk[i], (char)i, BLOCK);
 	}
 }
@@ -299,8 +198,9 @@ static unsigned long live_pages(unsigned long base, unsigned long *holes)
 	for (i = 0; i < NBLOCKS; i++) {
 		if (!blk[i])
 			continue;
-		a = (page_down((unsigned long)blk[i] - 2 * SIZE_SZ) - base) / LAB_PAGE;
-		b = (page_up((unsigned long)blk[i] + BLOCK) - base) / LAB_PAGE;
+		a = (lab_page_down((unsigned long)blk[i] - 2 * SIZE_SZ) - base) / LAB_PAGE;
+		b = (lab_page_up((unsigned long)blk[i] + BLOCK) - base) /
+		    LAB_PAGE;
 		for (; a < b && a < sizeof(mark); a++) {
 			n += !mark[a];
 			mark[a] = 1;
@@ -355,7 +255,7 @@ static void heap_experiment(int keep, struct numbers *n)
 
 	live = free_but(keep);
 	measure(&n[2], live);
-	below = page_down(top_live());
+	below = lab_page_down(top_live());
 	below_res = resident(n[2].heap.start, below);
 	lab_say("   %u blocks live (%lu KiB), %lu of the %lu pages below the highest live block resident\n",
 		live, n[2].live_kib, below_res,
@@ -411,19 +311,19 @@ static void mmap_experiment(const struct numbers *heap64)
 	lab_step("the same 10,000 blocks, each in an mmap'd page of its own");
 	lab_say("   (a block above M_MMAP_THRESHOLD gets exactly this from malloc: its\n"
 		"   own mapping, rounded up to whole pages)\n");
-	maps0 = count_maps();
-	vsz0 = status_kb("VmSize");
+	maps0 = lab_count_maps();
+	vsz0 = lab_status_kb("VmSize");
 	lab_counts(&c0);
 	for (i = 0; i < NBLOCKS; i++) {
 		blk[i] = mmap(NULL, LAB_PAGE, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (blk[i] == MAP_FAILED)
-			fail("mmap");
+			lab_fail("mmap");
 		memset(blk[i], (char)i, BLOCK);
 	}
 	lab_counts(&c1);
-	maps1 = count_maps();
-	vsz1 = status_kb("VmSize");
+	maps1 = lab_count_maps();
+	vsz1 = lab_status_kb("VmSize");
 	for (i = 0; i < NBLOCKS; i++) {
 		if ((unsigned long)blk[i] < lo)
 			lo = (unsigned long)blk[i];
@@ -465,8 +365,8 @@ static void mmap_experiment(const struct numbers *heap64)
 			live++;
 		}
 	}
-	maps2 = count_maps();
-	vsz2 = status_kb("VmSize");
+	maps2 = lab_count_maps();
+	vsz2 = lab_status_kb("VmSize");
 	res = 0;
 	for (i = 0; i < NBLOCKS; i++)
 		if (blk[i])
@@ -497,12 +397,9 @@ int main(int argc, char **argv)
 {
 	struct numbers n64[4], n4[4];
 	void *volatile warm;
-	struct vmastat_fault_counts tot;
-	unsigned long minflt, majflt;
 
 	lab_init(argc, argv, "fragmentation: free() everything but a little, keep it all");
 	setvbuf(stdout, outbuf, _IOLBF, sizeof(outbuf));
-	memset(filebuf, 0, sizeof(filebuf));
 	memset(resid, 0, sizeof(resid));
 	memset(recs, 0, sizeof(recs));
 	memset(blk, 0, sizeof(blk));
@@ -514,13 +411,6 @@ int main(int argc, char **argv)
 	heap_experiment(4, n4);
 	mmap_experiment(n64);
 
-	lab_step("the whole process: vmastat's totals against /proc/self/stat");
-	lab_counts(&tot);
-	lab_stat_faults(&minflt, &majflt);
-	lab_say("   vmastat: %llu minor, %llu major; /proc/self/stat: %lu minflt, %lu majflt\n",
-		(unsigned long long)tot.minor, (unsigned long long)tot.major,
-		minflt, majflt);
-	lab_check(tot.minor == minflt && tot.major == majflt,
-		  "vmastat's accounted faults equal min_flt/maj_flt");
+	lab_step_totals();
 	return lab_done();
 }

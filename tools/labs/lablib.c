@@ -2,14 +2,21 @@
 /*
  * lablib - shared code of the teaching labs: see lablib.h.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lablib.h"
@@ -35,7 +42,7 @@ static const char *const kind_names[] = {
 	"file", "shmem", "special", "hugetlb", "unmapped",
 };
 
-static const char *kind_name(unsigned int k)
+const char *lab_kind_name(unsigned int k)
 {
 	return k < sizeof(kind_names) / sizeof(kind_names[0]) ?
 	       kind_names[k] : "?";
@@ -46,11 +53,17 @@ bool lab_quiet(void)
 	return quiet;
 }
 
+/* The lab's name; before lab_init() (lab1 --layout, set-up): as run. */
+static const char *prog_name(void)
+{
+	return lab_name ? lab_name : program_invocation_short_name;
+}
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", lab_name);
+	fprintf(stderr, "%s: ", prog_name());
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -60,7 +73,7 @@ static void die(const char *fmt, ...)
 
 static void skip(const char *why)
 {
-	printf("1..0 # SKIP %s: %s\n", lab_name, why);
+	printf("1..0 # SKIP %s: %s\n", prog_name(), why);
 	exit(KSFT_SKIP);
 }
 
@@ -74,9 +87,8 @@ static void lab_untrack(void)
 	tracked_by_us = false;
 }
 
-/* Read a whole /proc file into line[] with read(2): no stdio buffer is
- * malloc'd (that could move the heap in the middle of a measurement). */
-static bool lab_read_file(const char *path)
+/* lab_read_whole(), but -1 (errno set) if @path cannot be opened. */
+static ssize_t read_whole(const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
 	ssize_t n;
@@ -84,13 +96,19 @@ static bool lab_read_file(const char *path)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
-	while (len < sizeof(line) - 1 &&
-	       (n = read(fd, line + len, sizeof(line) - 1 - len)) > 0)
+		return -1;
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
 		len += n;
 	close(fd);
-	line[len] = '\0';
-	return true;
+	buf[len] = '\0';
+	return len;
+}
+
+/* Read a whole /proc file into line[] with read(2): no stdio buffer is
+ * malloc'd (that could move the heap in the middle of a measurement). */
+static bool lab_read_file(const char *path)
+{
+	return read_whole(path, line, sizeof(line)) >= 0;
 }
 
 /* Events so far are the start-up's: not the lab's business. */
@@ -377,7 +395,7 @@ static void lab_row(const char *label, const struct vmastat_vma *v,
 	printf("  %-10s %012llx-%012llx %7llu %-8s %6lu %6llu %5llu %5llu %4llu %4llu  %s\n",
 	       label, (unsigned long long)v->start, (unsigned long long)v->end,
 	       (unsigned long long)(v->end - v->start) / KIB,
-	       kind_name(v->kind), rss / KIB,
+	       lab_kind_name(v->kind), rss / KIB,
 	       (unsigned long long)f->minor, (unsigned long long)f->major,
 	       (unsigned long long)f->write, (unsigned long long)f->cow,
 	       (unsigned long long)f->swapin, name ? name : "");
@@ -447,4 +465,293 @@ void lab_touch(void *p, size_t len, char val)
 
 	for (i = 0; i < len; i += LAB_PAGE)
 		c[i] = val;
+}
+
+void lab_fail(const char *what)
+{
+	die("%s: %s", what, strerror(errno));
+}
+
+char *lab_xmalloc(size_t n)
+{
+	char *p = malloc(n);
+
+	if (!p)
+		lab_fail("malloc");
+	return p;
+}
+
+int lab_query_fd(void)
+{
+	return query_fd;
+}
+
+void lab_status(struct vmastat_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	st->pid = getpid();
+	if (ioctl(query_fd, VMASTAT_IOC_STATUS, st))
+		lab_fail("VMASTAT_IOC_STATUS");
+}
+
+unsigned long lab_brk(void)
+{
+	struct vmastat_status st;
+
+	lab_status(&st);
+	return st.brk;
+}
+
+size_t lab_read_whole(const char *path, char *buf, size_t size)
+{
+	ssize_t len = read_whole(path, buf, size);
+
+	if (len < 0)
+		lab_fail(path);
+	return len;
+}
+
+unsigned long lab_resident(unsigned long lo, unsigned long hi,
+			   unsigned char *vec, size_t size)
+{
+	unsigned long n = (hi - lo) / LAB_PAGE, i, r = 0;
+
+	if (n > size || mincore((void *)lo, hi - lo, vec))
+		lab_fail("mincore");
+	for (i = 0; i < n; i++)
+		r += vec[i] & 1;
+	return r;
+}
+
+void lab_step_totals(void)
+{
+	struct vmastat_fault_counts c;
+	unsigned long minflt, majflt;
+
+	lab_step("the whole process: vmastat's totals against /proc/self/stat");
+	lab_counts(&c);
+	lab_stat_faults(&minflt, &majflt);
+	lab_say("   vmastat: %llu minor, %llu major; /proc/self/stat: %lu minflt, %lu majflt\n",
+		(unsigned long long)c.minor, (unsigned long long)c.major,
+		minflt, majflt);
+	lab_check(c.minor == minflt && c.major == majflt,
+		  "vmastat's accounted faults equal min_flt/maj_flt");
+}
+
+unsigned int lab_count_maps(void)
+{
+	unsigned int n = 0;
+	ssize_t len, i;
+	int fd;
+
+	/* in pieces through line[]: no stdio, any number of mappings */
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		lab_fail("/proc/self/maps");
+	while ((len = read(fd, line, sizeof(line))) > 0)
+		for (i = 0; i < len; i++)
+			n += line[i] == '\n';
+	close(fd);
+	return n;
+}
+
+unsigned long lab_vmstat(const char *key)
+{
+	size_t klen = strlen(key);
+	unsigned long val = 0;
+	char buf[256];
+	FILE *f;
+
+	f = fopen("/proc/vmstat", "re");
+	if (!f)
+		return 0;
+	while (fgets(buf, sizeof(buf), f)) {
+		if (!strncmp(buf, key, klen) && buf[klen] == ' ') {
+			val = strtoul(buf + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+long lab_smaps_kb(const void *addr, const char *key)
+{
+	unsigned long a = (unsigned long)addr, lo, hi;
+	size_t klen = strlen(key);
+	char buf[512];
+	bool in = false;
+	long val = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof(buf), f)) {
+		if (sscanf(buf, "%lx-%lx ", &lo, &hi) == 2 &&
+		    strchr(buf, '-') < strchr(buf, ' ')) {
+			in = lo <= a && a < hi;
+			continue;
+		}
+		if (in && !strncmp(buf, key, klen) && buf[klen] == ':') {
+			val = strtol(buf + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+int lab_cmp_u64(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The set-up happens before lab_init(): its narration waits here. */
+static char setup_log[2048];
+
+void lab_setup_say(const char *fmt, ...)
+{
+	size_t l = strlen(setup_log);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(setup_log + l, sizeof(setup_log) - l, fmt, ap);
+	va_end(ap);
+}
+
+const char *lab_setup_log(void)
+{
+	return setup_log;
+}
+
+static void (*cleanup_fn)(void);
+
+static void on_signal(int sig)
+{
+	cleanup_fn();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void lab_at_exit(void (*fn)(void))
+{
+	cleanup_fn = fn;
+	atexit(fn);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+}
+
+void lab_skip(const char *why)
+{
+	if (cleanup_fn)
+		cleanup_fn();
+	skip(why);
+}
+
+int lab_run(const char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	int status;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv,
+			 environ)) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int lab_write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* One read(2) of a small sysfs file, NUL-terminated; the bytes read or -1. */
+static ssize_t read_once(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+const char *lab_zram_add(struct lab_zram *z)
+{
+	static const char *const modprobe[] = { "modprobe", "zram", NULL };
+	char buf[32];
+
+	if (access("/sys/class/zram-control", F_OK)) {
+		lab_setup_say("   # modprobe zram\n");
+		if (lab_run(modprobe) || access("/sys/class/zram-control", F_OK))
+			return "no zram (modprobe zram failed)";
+		z->loaded = true;
+		z->id = 0;	/* loading the module made zram0 */
+		return NULL;
+	}
+	/* zram is there and maybe in use: add a device of our own */
+	if (read_once("/sys/class/zram-control/hot_add", buf, sizeof(buf)) <= 0)
+		return "cannot add a zram device (hot_add)";
+	z->id = (int)strtol(buf, NULL, 10);
+	z->added = true;
+	lab_setup_say("   # cat /sys/class/zram-control/hot_add\n   %d\n", z->id);
+	return NULL;
+}
+
+void lab_zram_mknod(const struct lab_zram *z, const char *dev)
+{
+	char path[128], buf[32];
+	unsigned int ma, mi;
+	struct stat sb;
+
+	if (!stat(dev, &sb))
+		return;
+	snprintf(path, sizeof(path), "/sys/block/zram%d/dev", z->id);
+	if (read_once(path, buf, sizeof(buf)) > 0 &&
+	    sscanf(buf, "%u:%u", &ma, &mi) == 2)
+		mknod(dev, S_IFBLK | 0600, makedev(ma, mi));
+}
+
+void lab_zram_remove(struct lab_zram *z)
+{
+	char path[128], buf[16];
+
+	if (z->id >= 0) {
+		snprintf(path, sizeof(path), "/sys/block/zram%d/reset", z->id);
+		lab_write_file(path, "1");
+		if (z->added) {
+			snprintf(buf, sizeof(buf), "%d", z->id);
+			lab_write_file("/sys/class/zram-control/hot_remove", buf);
+		}
+		z->id = -1;
+	}
+	if (z->loaded) {
+		syscall(SYS_delete_module, "zram", O_NONBLOCK);
+		z->loaded = false;
+	}
 }

@@ -91,4 +91,137 @@ bool lab_quiet(void);
 /* Touch one byte in every page of [p, p + len) by writing @val. */
 void lab_touch(void *p, size_t len, char val);
 
+/* @x rounded up, or down, to a page boundary. */
+static inline unsigned long lab_page_up(unsigned long x)
+{
+	return (x + LAB_PAGE - 1) & ~(LAB_PAGE - 1);
+}
+
+static inline unsigned long lab_page_down(unsigned long x)
+{
+	return x & ~(LAB_PAGE - 1);
+}
+
+/*
+ * Print "labN: @what: strerror(errno)" on stderr and exit with status 1.
+ * Also usable before lab_init().
+ */
+void lab_fail(const char *what);
+
+/* malloc(@n), or lab_fail("malloc"). */
+char *lab_xmalloc(size_t n);
+
+/* The name of a VMASTAT_KIND_* value ("anon", "heap", ...; "?" if unknown). */
+const char *lab_kind_name(unsigned int kind);
+
+/* vmastat's query file, as lab_init() opened it (for the lab's own ioctls). */
+int lab_query_fd(void);
+
+/* This process's layout as the kernel keeps it (VMASTAT_IOC_STATUS). */
+void lab_status(struct vmastat_status *st);
+
+/* The program break (mm_struct's brk) from VMASTAT_IOC_STATUS. */
+unsigned long lab_brk(void);
+
+/**
+ * lab_read_whole() - read a whole (/proc) file into a buffer
+ * @path: the file
+ * @buf: where to put it, NUL-terminated
+ * @size: the size of @buf; a longer file is cut short
+ *
+ * Uses read(2) only: no stdio buffer is malloc'd, so reading does not
+ * disturb the heap.  lab_fail(@path) if the file cannot be opened.
+ *
+ * Return: the number of bytes read.
+ */
+size_t lab_read_whole(const char *path, char *buf, size_t size);
+
+/**
+ * lab_resident() - count the resident pages of a range with mincore()
+ * @lo: start of the range, page-aligned
+ * @hi: its end (exclusive), page-aligned
+ * @vec: where mincore() puts a byte a page (left there for the caller)
+ * @size: the size of @vec; lab_fail("mincore") if the range has more pages
+ *
+ * Return: the number of pages of [@lo, @hi) that are resident.
+ */
+unsigned long lab_resident(unsigned long lo, unsigned long hi,
+			   unsigned char *vec, size_t size);
+
+/*
+ * A lab's last step: the process's fault totals as vmastat counts them,
+ * checked against min_flt and maj_flt of /proc/self/stat.
+ */
+void lab_step_totals(void);
+
+/* The number of lines of /proc/self/maps (read(2) only, no stdio). */
+unsigned int lab_count_maps(void);
+
+/* A counter of /proc/vmstat (e.g. "pgmajfault"); 0 if it is not there. */
+unsigned long lab_vmstat(const char *key);
+
+/*
+ * A "Key:   N kB" field of smaps (e.g. "Swap") for the mapping containing
+ * @addr, in KiB; -1 if none.  Reads with stdio, unlike lab_smaps_rss_kb().
+ */
+long lab_smaps_kb(const void *addr, const char *key);
+
+/* qsort() comparison of two unsigned long long values. */
+int lab_cmp_u64(const void *a, const void *b);
+
+/*
+ * Labs that set something up before lab_init() (which prints the lab's
+ * heading) keep the narration of that set-up here and print it later.
+ */
+void lab_setup_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What lab_setup_say() collected so far. */
+const char *lab_setup_log(void);
+
+/*
+ * For a lab that changes the system before lab_init(): @fn undoes that.
+ * It runs at exit, and on SIGINT, SIGTERM and SIGHUP (which then go on to
+ * end the process); lab_skip() runs it too.
+ */
+void lab_at_exit(void (*fn)(void));
+
+/*
+ * Before lab_init(): run the lab_at_exit() clean-up, print the TAP line
+ * "1..0 # SKIP labN: @why" and exit with status 4 (KSFT_SKIP).
+ */
+void lab_skip(const char *why);
+
+/* Run a command quietly (output to /dev/null); its exit status or -1. */
+int lab_run(const char *const argv[]);
+
+/* Write the string @s to the file @path: 0, or -1 if that failed. */
+int lab_write_file(const char *path, const char *s);
+
+/* A zram device a lab set up, for its clean-up. */
+struct lab_zram {
+	int id;			/* device number (zramN), -1: none */
+	bool added;		/* created with hot_add: hot_remove it */
+	bool loaded;		/* we loaded the zram module: unload it */
+};
+
+/**
+ * lab_zram_add() - get a zram device of our own
+ * @z: filled in (@z->id must be -1 before)
+ *
+ * Loads the zram module, which makes zram0, or, when zram is loaded
+ * already (and maybe in use), adds a device with hot_add.  The steps are
+ * narrated with lab_setup_say().
+ *
+ * Return: NULL, or why there is no device (for the lab's skip message).
+ */
+const char *lab_zram_add(struct lab_zram *z);
+
+/* Make the block device node @dev of zram @z->id if it does not exist. */
+void lab_zram_mknod(const struct lab_zram *z, const char *dev);
+
+/*
+ * Undo lab_zram_add(): reset the device, hot_remove it if it was added,
+ * unload zram if we loaded it.  Safe to call more than once.
+ */
+void lab_zram_remove(struct lab_zram *z);
+
 #endif /* VMASTAT_LABLIB_H */
