@@ -455,4 +455,4 @@ TEST_F_TIMEOUT(race, exiting_targets, 240)
 	close(status_fd);
 }
 
-TEST_HARNESS_MAIN
+VMS_HARNESS_MAIN

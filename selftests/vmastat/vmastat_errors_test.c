@@ -934,4 +934,4 @@ TEST_F(query, batches)
 	vms_snap_free(&b);
 }
 
-TEST_HARNESS_MAIN
+VMS_HARNESS_MAIN

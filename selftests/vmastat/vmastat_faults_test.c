@@ -1353,5 +1353,6 @@ static void __attribute__((constructor)) __constructor_order_last(void)
 int main(int argc, char **argv)
 {
 	vms_filter_tests(__fixture_list);
+	vms_scale_timeouts(__fixture_list);
 	return test_harness_run(argc, argv);
 }

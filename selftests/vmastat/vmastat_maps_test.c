@@ -646,4 +646,4 @@ TEST_F_TIMEOUT(mixed, status_ioctl, 120)
 	check_status(_metadata, self, true);
 }
 
-TEST_HARNESS_MAIN
+VMS_HARNESS_MAIN

@@ -232,4 +232,4 @@ TEST_F(self, text_equals_ioctl)
 	}
 }
 
-TEST_HARNESS_MAIN
+VMS_HARNESS_MAIN

@@ -1093,6 +1093,7 @@ TEST_F_TIMEOUT(tr, errors, 120)
 int main(int argc, char **argv)
 {
 	vms_filter_tests(__fixture_list);
+	vms_scale_timeouts(__fixture_list);
 	return test_harness_run(argc, argv);
 }
 

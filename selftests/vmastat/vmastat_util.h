@@ -223,4 +223,35 @@ void vms_swap_teardown(enum vms_swap_state state);
 /* /sys/kernel/mm/transparent_hugepage/enabled: 0 never, 1 madvise, 2 always, -1 none */
 int vms_thp_mode(void);
 
+/*
+ * $VMASTAT_TIMEOUT_SCALE=N (N > 1) multiplies the time limit of every test
+ * of a kselftest harness: make check-debug sets it, for a kernel where
+ * KASAN and lockdep make everything several times slower.  Call before
+ * test_harness_run().
+ */
+#define vms_scale_timeouts(list) do {					\
+	const char *__s = getenv("VMASTAT_TIMEOUT_SCALE");		\
+	long __k = __s ? strtol(__s, NULL, 10) : 1;			\
+	struct __fixture_metadata *__f;					\
+	struct __test_metadata *__t;					\
+									\
+	for (__f = (list); __k > 1 && __f; __f = __f->next)		\
+		for (__t = __f->tests; __t; __t = __t->next)		\
+			__t->timeout *= __k;				\
+} while (0)
+
+/* The harness's TEST_HARNESS_MAIN, with vms_scale_timeouts() first. */
+#define VMS_HARNESS_MAIN						\
+	static void __attribute__((constructor))			\
+	__constructor_order_last(void)					\
+	{								\
+		if (!__constructor_order)				\
+			__constructor_order = _CONSTRUCTOR_ORDER_BACKWARD; \
+	}								\
+	int main(int argc, char **argv)					\
+	{								\
+		vms_scale_timeouts(__fixture_list);			\
+		return test_harness_run(argc, argv);			\
+	}
+
 #endif /* VMASTAT_UTIL_H */
