@@ -191,9 +191,13 @@ static int c_userns(void *arg)
 	if (pipe(p))
 		return 1;
 	helper = fork();
+	if (helper < 0)
+		return 1;
 	if (helper == 0) {
 		char path[64];
 
+		/* EOF, not a hang, if the parent gives up */
+		close(p[1]);
 		/* the parent namespace's root maps uid 0 -> 0 */
 		if (read(p[0], &c, 1) != 1)
 			_exit(1);
@@ -215,10 +219,22 @@ static int c_userns(void *arg)
 			_exit(1);
 		_exit(0);
 	}
-	if (unshare(CLONE_NEWUSER))
+	close(p[0]);
+	/*
+	 * Without user namespaces the helper must still go: it holds the
+	 * kselftest runner's output pipe, which would wait for it forever.
+	 */
+	if (unshare(CLONE_NEWUSER)) {
+		close(p[1]);
+		waitpid(helper, NULL, 0);
 		return 2;
-	if (write(p[1], "x", 1) != 1)
+	}
+	if (write(p[1], "x", 1) != 1) {
+		close(p[1]);
+		waitpid(helper, NULL, 0);
 		return 1;
+	}
+	close(p[1]);
 	waitpid(helper, NULL, 0);
 	try_opens((long)arg);
 	return 0;
