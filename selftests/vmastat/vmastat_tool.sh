@@ -101,10 +101,27 @@ run_ok() {
 	fi
 	[ -s "$tmp/out" ] || { log "vmastat $*: no output"; return 1; }
 }
-check "maps PID --json" run_ok maps "$target" --json
-cp "$tmp/out" "$tmp/maps.json"
-check "status PID --json" run_ok status "$target" --json
-cp "$tmp/out" "$tmp/status.json"
+# The target is stopped, but khugepaged may still collapse its memory into
+# a huge page at any moment: take the tool's answers between two copies of
+# smaps and status (which the comparison then reads) that agree in what is
+# compared, or again.  (Pss and the Shared_ and Private_ fields move with
+# other processes mapping the same files: they are not compared.)
+compared() {
+	grep -hE '^[0-9a-f]+-|^(Rss|Anonymous|Swap|AnonHugePages|VmFlags|VmSize|VmRSS|RssAnon|RssFile|RssShmem|VmSwap):' "$@"
+}
+for try in 1 2 3 4 5; do
+	compared "/proc/$target/smaps" "/proc/$target/status" >"$tmp/before"
+	maps_ok=0
+	status_ok=0
+	run_ok maps "$target" --json && cp "$tmp/out" "$tmp/maps.json" && maps_ok=1
+	run_ok status "$target" --json && cp "$tmp/out" "$tmp/status.json" && status_ok=1
+	cat "/proc/$target/smaps" >"$tmp/smaps"
+	cat "/proc/$target/status" >"$tmp/status"
+	compared "$tmp/smaps" "$tmp/status" | cmp -s - "$tmp/before" && break
+	log "the target's smaps or status changed while the tool read them (try $try)"
+done
+check "maps PID --json" [ "$maps_ok" = 1 ]
+check "status PID --json" [ "$status_ok" = 1 ]
 check "maps PID" run_ok maps "$target"
 check "status PID" run_ok status "$target"
 
@@ -126,11 +143,11 @@ def num(x):
         return int(x, 0)
     raise ValueError("not a number: %r" % (x,))
 
-# /proc/PID/smaps: the kernel's own account
+# /proc/PID/smaps: the kernel's own account (the copy taken with the tool's)
 head = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) (\S{4}) ([0-9a-f]+) "
                   r"([0-9a-f]+:[0-9a-f]+) (\d+)\s*(.*)$")
 proc = []
-with open("/proc/%d/smaps" % pid) as f:
+with open(os.path.join(tmp, "smaps")) as f:
     for line in f:
         line = line.rstrip("\n")
         m = head.match(line)
@@ -218,7 +235,7 @@ for p, t in zip(proc, tool):
 with open(os.path.join(tmp, "status.json")) as f:
     st = json.load(f)
 status = {}
-with open("/proc/%d/status" % pid) as f:
+with open(os.path.join(tmp, "status")) as f:
     for line in f:
         k, _, v = line.partition(":")
         status[k] = v.strip()
