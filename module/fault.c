@@ -410,6 +410,11 @@ static void vmastat_wake_fn(struct irq_work *work)
 
 static bool vmastat_events_pending(struct vmastat_tracked *t);
 
+static ktime_t vmastat_wake_interval(void)
+{
+	return ns_to_ktime((u64)wake_us * NSEC_PER_USEC);
+}
+
 /*
  * Readers are woken in batches: the fault path only writes its event, and
  * while someone waits this timer looks every wake_us.  Waking a reader on
@@ -426,7 +431,7 @@ static enum hrtimer_restart vmastat_timer_fn(struct hrtimer *timer)
 		wake_up_all(&t->wait);
 	if (!atomic_read(&t->waiters))
 		return HRTIMER_NORESTART;
-	hrtimer_forward_now(timer, ns_to_ktime((u64)wake_us * NSEC_PER_USEC));
+	hrtimer_forward_now(timer, vmastat_wake_interval());
 	return HRTIMER_RESTART;
 }
 
@@ -439,7 +444,7 @@ static void vmastat_waiter_add(struct vmastat_tracked *t)
 	 * HRTIMER_NORESTART right now; a timer started meanwhile stays queued.
 	 */
 	if (wake_us)
-		hrtimer_start(&t->timer, ns_to_ktime((u64)wake_us * NSEC_PER_USEC),
+		hrtimer_start(&t->timer, vmastat_wake_interval(),
 			      HRTIMER_MODE_REL);
 }
 
