@@ -134,17 +134,8 @@ static void cleanup(void)
 /* A zram device of ZRAM_SIZE of our own; its /dev path in @dev. */
 static void zram_setup(char *dev, size_t len)
 {
-	const char *why = lab_zram_add(&st.zram);
-	char path[128];
-
-	if (why)
-		lab_skip(why);
-	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", st.zram.id);
-	lab_setup_say("   # echo %s > %s\n", ZRAM_SIZE, path);
-	if (lab_write_file(path, ZRAM_SIZE))
-		lab_skip("cannot size the zram device");
-	snprintf(dev, len, "/dev/zram%d", st.zram.id);
-	lab_zram_mknod(&st.zram, dev);
+	lab_zram_setup(&st.zram, ZRAM_SIZE, "cannot size the zram device",
+		       dev, len);
 }
 
 /* ext4 on a new zram disk, mounted on a new directory under /tmp. */

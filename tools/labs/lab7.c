@@ -84,20 +84,11 @@ static void cleanup(void)
 static void swap_setup(void)
 {
 	const char *mkswap[] = { "mkswap", st.dev, NULL };
-	const char *why;
-	char path[128];
 
 	if (geteuid())
 		lab_skip("needs root to set up swap");
-	why = lab_zram_add(&st.zram);
-	if (why)
-		lab_skip(why);
-	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", st.zram.id);
-	lab_setup_say("   # echo %s > %s\n", ZRAM_SIZE, path);
-	if (lab_write_file(path, ZRAM_SIZE))
-		lab_skip("cannot set the zram device's size");
-	snprintf(st.dev, sizeof(st.dev), "/dev/zram%d", st.zram.id);
-	lab_zram_mknod(&st.zram, st.dev);
+	lab_zram_setup(&st.zram, ZRAM_SIZE, "cannot set the zram device's size",
+		       st.dev, sizeof(st.dev));
 	lab_setup_say("   # mkswap %s\n", st.dev);
 	if (lab_run(mkswap))
 		lab_skip("mkswap failed (no util-linux?)");

@@ -755,3 +755,19 @@ void lab_zram_remove(struct lab_zram *z)
 		z->loaded = false;
 	}
 }
+
+void lab_zram_setup(struct lab_zram *z, const char *size,
+		    const char *size_fail, char *dev, size_t len)
+{
+	const char *why = lab_zram_add(z);
+	char path[128];
+
+	if (why)
+		lab_skip(why);
+	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", z->id);
+	lab_setup_say("   # echo %s > %s\n", size, path);
+	if (lab_write_file(path, size))
+		lab_skip(size_fail);
+	snprintf(dev, len, "/dev/zram%d", z->id);
+	lab_zram_mknod(z, dev);
+}

@@ -218,6 +218,20 @@ const char *lab_zram_add(struct lab_zram *z);
 /* Make the block device node @dev of zram @z->id if it does not exist. */
 void lab_zram_mknod(const struct lab_zram *z, const char *dev);
 
+/**
+ * lab_zram_setup() - a zram device of our own, sized, with its node
+ * @z: as for lab_zram_add()
+ * @size: what to write to its disksize (e.g. "256M")
+ * @size_fail: the skip message if that write fails
+ * @dev: filled in with the device's path, /dev/zramN
+ * @len: the size of @dev
+ *
+ * lab_zram_add(), the disksize (narrated), lab_zram_mknod(); lab_skip()
+ * on failure.
+ */
+void lab_zram_setup(struct lab_zram *z, const char *size,
+		    const char *size_fail, char *dev, size_t len);
+
 /*
  * Undo lab_zram_add(): reset the device, hot_remove it if it was added,
  * unload zram if we loaded it.  Safe to call more than once.
