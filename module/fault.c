@@ -51,6 +51,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/signal.h>
@@ -96,6 +97,10 @@ MODULE_PARM_DESC(granule_shift, "default log2 of the attribution granule (defaul
 static unsigned int wake_us = 10000;
 module_param(wake_us, uint, 0444);
 MODULE_PARM_DESC(wake_us, "event readers are woken at most this often, in microseconds (default 10000; 0: on every event)");
+
+static int clock_interp = -1;
+module_param(clock_interp, int, 0444);
+MODULE_PARM_DESC(clock_interp, "fault times: 1 carry CLOCK_MONOTONIC forward with local_clock(), 0 read it every time, -1 (default) choose at load by how long it takes to read; reads back as the choice");
 
 static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
@@ -557,11 +562,105 @@ static void vmastat_attach(unsigned int i, struct vmastat_tracked *t)
 #define VMASTAT_PTE_SWAP	BIT(1)
 #define VMASTAT_PTE_PMD_NONE	BIT(2)
 
+/*
+ * How long vmastat_now() carries a CPU's CLOCK_MONOTONIC reading forward
+ * with local_clock() before it reads the clocksource again.
+ */
+#define VMASTAT_CLOCK_ANCHOR_NS	NSEC_PER_MSEC
+
+/**
+ * struct vmastat_clock - a CPU's anchor for vmastat_now()
+ * @mono:	CLOCK_MONOTONIC when the anchor was taken (ns)
+ * @local:	local_clock() at the same moment
+ * @last:	the last time vmastat_now() returned on this CPU
+ */
+struct vmastat_clock {
+	u64 mono;
+	u64 local;
+	u64 last;
+};
+
+static DEFINE_PER_CPU(struct vmastat_clock, vmastat_clock);
+
+/*
+ * CLOCK_MONOTONIC in nanoseconds, for the fault path.  Reading the
+ * clocksource on every fault costs more than everything else vmastat does
+ * there wherever the clocksource is slow to read: the HPET, or any
+ * clocksource under emulation (a TCG guest marks its TSC unstable and uses
+ * the HPET, about 0.7 us a read).  There (clock_interp 1, see
+ * vmastat_clock_choose()) each CPU reads CLOCK_MONOTONIC at most once per
+ * VMASTAT_CLOCK_ANCHOR_NS and carries it forward with local_clock(), the
+ * scheduler's clock (the TSC on x86).  The result is off from
+ * CLOCK_MONOTONIC by what the two clocks drift apart in that time, and
+ * never goes backward on a CPU.  Times taken on two CPUs can be compared:
+ * each is close to CLOCK_MONOTONIC, which is global.
+ *
+ * Call with preemption disabled, and only from the fault path's probes
+ * and the SIGSEGV probe: they run in the faulting task, so they do not
+ * nest on a CPU.
+ */
+static u64 vmastat_now(void)
+{
+	struct vmastat_clock *c;
+	u64 l, t;
+
+	if (!clock_interp)
+		return ktime_get_mono_fast_ns();
+	c = this_cpu_ptr(&vmastat_clock);
+	l = local_clock();
+
+	if (unlikely(l - c->local >= VMASTAT_CLOCK_ANCHOR_NS ||
+		     l < c->local)) {
+		c->mono = ktime_get_mono_fast_ns();
+		c->local = l;
+	}
+	t = c->mono + (l - c->local);
+	if (unlikely(t < c->last))
+		t = c->last;
+	c->last = t;
+	return t;
+}
+
+/* Reads of CLOCK_MONOTONIC slower than this make vmastat_now() interpolate. */
+#define VMASTAT_CLOCK_SLOW_NS	200
+#define VMASTAT_CLOCK_SAMPLES	16
+
+/*
+ * clock_interp -1: time a few reads of CLOCK_MONOTONIC with local_clock()
+ * and interpolate if one takes longer than VMASTAT_CLOCK_SLOW_NS.  A TSC
+ * clocksource takes some 20 ns, the HPET 0.5 us or more.
+ */
+static int vmastat_clock_choose(void)
+{
+	unsigned long irqflags;
+	u64 t0, t1;
+	int i;
+
+	if (clock_interp < -1 || clock_interp > 1) {
+		pr_err("clock_interp must be -1, 0 or 1\n");
+		return -EINVAL;
+	}
+	if (clock_interp >= 0)
+		return 0;
+	local_irq_save(irqflags);
+	t0 = local_clock();
+	for (i = 0; i < VMASTAT_CLOCK_SAMPLES; i++)
+		ktime_get_mono_fast_ns();
+	t1 = local_clock();
+	local_irq_restore(irqflags);
+	clock_interp = t1 - t0 > VMASTAT_CLOCK_SAMPLES * VMASTAT_CLOCK_SLOW_NS;
+	pr_info("CLOCK_MONOTONIC takes %llu ns to read: %s\n",
+		(t1 - t0) / VMASTAT_CLOCK_SAMPLES,
+		clock_interp ? "fault times interpolated with local_clock()" :
+			       "read for every fault");
+	return 0;
+}
+
 /**
  * struct vmastat_fault_data - what the entry handler saw, for the return
- * @t0:		CLOCK_MONOTONIC at entry (ns), when the process is tracked:
- *		not local_clock(), since a fault that sleeps may return on
- *		another CPU
+ * @t0:		vmastat_now() at entry, when the process is tracked (a
+ *		fault that sleeps may return on another CPU: the CPUs'
+ *		local_clock() values may differ, vmastat_now()'s do not)
  * @address:	the faulting address
  * @ip:		user instruction pointer, 0 if the fault came from the kernel
  * @mm:		the address space that faulted
@@ -794,7 +893,7 @@ static int vmastat_fault_entry(struct kretprobe_instance *ri,
 		    !(vma->vm_flags & VM_NOHUGEPAGE);
 	d->timed = !!vmastat_slot_trk(d->slot);
 	if (d->timed)
-		d->t0 = ktime_get_mono_fast_ns();
+		d->t0 = vmastat_now();
 	return 0;
 }
 
@@ -880,7 +979,7 @@ static int vmastat_fault_return(struct kretprobe_instance *ri,
 	t = vmastat_slot_trk(d->slot);
 	/* a user fault's SIGSEGV is recorded by vmastat_signal_probe() */
 	if (t && !(outcome == VMASTAT_OUTCOME_SEGV && !d->gup)) {
-		u64 now = ktime_get_mono_fast_ns();
+		u64 now = vmastat_now();
 
 		if (d->timed && now > d->t0)
 			latency = now - d->t0;
@@ -1024,7 +1123,7 @@ static void vmastat_signal_probe(void *data, int sig,
 		d.ip = instruction_pointer(regs);
 		d.kind = VMASTAT_FK_OTHER;
 		vmastat_track_fault(t, &d, VMASTAT_OUTCOME_SEGV, 0, access, 0,
-				    ktime_get_mono_fast_ns());
+				    vmastat_now());
 	}
 	preempt_enable_notrace();
 }
@@ -2076,6 +2175,9 @@ int vmastat_fault_init(void)
 {
 	int err;
 
+	err = vmastat_clock_choose();
+	if (err)
+		return err;
 	err = vmastat_tables_alloc();
 	if (err)
 		return err;

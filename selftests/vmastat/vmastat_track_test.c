@@ -62,6 +62,7 @@ struct shared {
 	long val[4];
 	int cpu_pin;			/* run on one CPU */
 	long rounds;
+	uint64_t t_lo[4], t_hi[4];	/* CLOCK_MONOTONIC around touch r */
 	char err[256];
 };
 
@@ -493,6 +494,14 @@ TEST_F_TIMEOUT(tr, children_tracked_from_fork, 60)
 
 /* ---- events ----------------------------------------------------------- */
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static int child_touch(void *arg)
 {
 	struct shared *sh = arg;
@@ -512,7 +521,9 @@ static int child_touch(void *arg)
 	sh->a[0] = (unsigned long)a;
 	vms_stop();
 	for (int r = 0; r < 4; r++) {
+		sh->t_lo[r] = mono_ns();
 		touch_write(a + r * N * page, N, 100 + r);
+		sh->t_hi[r] = mono_ns();
 		vms_stop();
 	}
 	for (long r = 0; r < sh->rounds; r++) {
@@ -530,13 +541,29 @@ static unsigned long long all_outcomes(const struct meas *a,
 	       D(a, b, segv) + D(a, b, sigbus) + D(a, b, oom);
 }
 
-/* Exactly one event per page of [a, a + N pages), at offset @off. */
+/*
+ * How far an event's time may be outside the touching loop's own
+ * CLOCK_MONOTONIC readings: with clock_interp 1 the module carries
+ * CLOCK_MONOTONIC forward with local_clock(), which where the TSC is
+ * unstable (a TCG guest) follows CLOCK_MONOTONIC only within a tick.
+ */
+#define TIME_SLACK_NS	(5 * 1000000ULL)
+
+/*
+ * Exactly one event per page of [a, a + N pages), at offset @off, touched
+ * by the child between CLOCK_MONOTONIC @lo and @hi.
+ */
 static void check_events(struct __test_metadata *_metadata,
 			 FIXTURE_DATA(tr) *self, const struct vmastat_event *ev,
-			 long n, unsigned long a, unsigned long off)
+			 long n, unsigned long a, unsigned long off,
+			 uint64_t lo, uint64_t hi)
 {
+	long long interp = vms_module_param("clock_interp");
 	char seen[N] = { 0 };
 	long in = 0;
+
+	/* the choice made at load reads back */
+	EXPECT_TRUE(interp == 0 || interp == 1) TH_LOG("clock_interp %lld", interp);
 
 	get_maps(_metadata, self);
 	for (long i = 0; i < n; i++) {
@@ -558,6 +585,15 @@ static void check_events(struct __test_metadata *_metadata,
 		EXPECT_EQ(VMASTAT_ACCESS_WRITE, e->access);
 		EXPECT_EQ(VMASTAT_FK_ANON, e->kind);
 		EXPECT_EQ(VMASTAT_OUTCOME_MINOR, e->outcome);
+		/* CLOCK_MONOTONIC, when the page was touched */
+		EXPECT_LE(lo - TIME_SLACK_NS, e->time_ns)
+			TH_LOG("page %lu: event at %llu ns, touched from %llu ns (clock_interp %lld)",
+			       pg, (unsigned long long)e->time_ns,
+			       (unsigned long long)lo, interp);
+		EXPECT_GE(hi + TIME_SLACK_NS, e->time_ns)
+			TH_LOG("page %lu: event at %llu ns, touched until %llu ns (clock_interp %lld)",
+			       pg, (unsigned long long)e->time_ns,
+			       (unsigned long long)hi, interp);
 		EXPECT_EQ(0, e->flags);
 		EXPECT_EQ(0, e->pad);
 		/* the instruction that faulted is in the program's text */
@@ -592,7 +628,8 @@ TEST_F_TIMEOUT(tr, events_exact, 60)
 	for (long i = 0; i < n; i++)
 		acc += self->ev[i].outcome <= VMASTAT_OUTCOME_MAJOR;
 	EXPECT_EQ(D(&m1, &m2, minor) + D(&m1, &m2, major), acc);
-	check_events(_metadata, self, self->ev, n, self->sh->a[0], 100);
+	check_events(_metadata, self, self->ev, n, self->sh->a[0], 100,
+		     self->sh->t_lo[0], self->sh->t_hi[0]);
 	/* consumed: nothing left */
 	EXPECT_EQ(0, vms_drain_events(self->fd, self->pid, self->ev, MAX_EVENTS,
 				      NULL));
