@@ -690,8 +690,12 @@ struct vmastat_fault_data {
 
 /*
  * Walk down to the PMD of @addr without locks.  The caller is inside the
- * fault (the VMA or mmap lock is held), so upper tables stay; PTE tables
- * can be freed by RCU on newer kernels, hence rcu_read_lock().
+ * fault (the VMA or mmap lock is held), so upper tables stay.  PTE tables
+ * can be freed by RCU on newer kernels: the callers are the fault probes,
+ * which run with preemption disabled, and since RCU's flavours were
+ * consolidated (4.20) a grace period waits for every such section, so
+ * that is an RCU read-side critical section already.  rcu_read_lock() is
+ * a function call with PREEMPT_RCU, on every fault.
  */
 static pmd_t *vmastat_pmdp(struct mm_struct *mm, unsigned long addr)
 {
@@ -718,36 +722,28 @@ static u8 vmastat_peek(struct vm_area_struct *vma, unsigned long addr,
 	pmd_t *pmdp;
 	pmd_t pmdval;
 	pte_t pte;
-	u8 ret = 0;
 
 	if (is_vm_hugetlb_page(vma))
 		return 0;
-	rcu_read_lock();
 	pmdp = vmastat_pmdp(vma->vm_mm, addr);
-	if (!pmdp) {
-		ret = VMASTAT_PTE_PMD_NONE;
-		goto out;
-	}
+	if (!pmdp)
+		return VMASTAT_PTE_PMD_NONE;
 	pmdval = vmastat_pmdp_get_lockless(pmdp);
-	if (pmd_none(pmdval)) {
-		ret = VMASTAT_PTE_PMD_NONE;
-		goto out;
-	}
+	if (pmd_none(pmdval))
+		return VMASTAT_PTE_PMD_NONE;
 	if (!pmd_present(pmdval) || pmd_trans_huge(pmdval) ||
 	    pmd_bad(pmdval))
-		goto out;
+		return 0;
 	pte = ptep_get(pte_offset_kernel(&pmdval, addr));
 	if (pte_present(pte)) {
 		if ((flags & FAULT_FLAG_WRITE) && !pte_write(pte) &&
 		    !(vma->vm_flags & VM_SHARED))
-			ret = VMASTAT_PTE_COW;
+			return VMASTAT_PTE_COW;
 	} else if (!pte_none(pte)) {
 		if (!non_swap_entry(pte_to_swp_entry(pte)))
-			ret = VMASTAT_PTE_SWAP;
+			return VMASTAT_PTE_SWAP;
 	}
-out:
-	rcu_read_unlock();
-	return ret;
+	return 0;
 }
 
 static bool vmastat_thp_mapped(struct mm_struct *mm, unsigned long addr)
@@ -755,11 +751,9 @@ static bool vmastat_thp_mapped(struct mm_struct *mm, unsigned long addr)
 	pmd_t *pmdp;
 	bool ret = false;
 
-	rcu_read_lock();
 	pmdp = vmastat_pmdp(mm, addr);
 	if (pmdp)
 		ret = pmd_trans_huge(vmastat_pmdp_get_lockless(pmdp));
-	rcu_read_unlock();
 	return ret;
 }
 
