@@ -387,6 +387,30 @@ static int vmastat_put_rec(u64 base, u32 index, u32 usize, const void *rec,
 	return 0;
 }
 
+/*
+ * @n records of @ksize bytes to the user array at @base, from @index:
+ * with one copy when the caller's record size is ours (the usual case: a
+ * copy_to_user() per record costs more than the record, with
+ * HARDENED_USERCOPY's checks), else record by record.
+ */
+static int vmastat_put_recs(u64 base, u32 index, u32 usize, const void *recs,
+			    unsigned int n, size_t ksize)
+{
+	unsigned int i;
+	int err = 0;
+
+	if (usize == ksize) {
+		if (copy_to_user(u64_to_user_ptr(base + (u64)index * usize),
+				 recs, (size_t)n * ksize))
+			return -EFAULT;
+		return 0;
+	}
+	for (i = 0; i < n && !err; i++)
+		err = vmastat_put_rec(base, index + i, usize,
+				      recs + (size_t)i * ksize, ksize);
+	return err;
+}
+
 static long vmastat_ioctl_procs(void __user *uarg)
 {
 	struct vmastat_procs_query q;
@@ -438,14 +462,13 @@ static long vmastat_ioctl_procs(void __user *uarg)
 		return -ENOMEM;
 	pos = q.start;
 	while (done < q.count) {
-		unsigned int n = 0, i;
+		unsigned int n = 0;
 
 		while (n < VMASTAT_PROCS_CHUNK && done + n < q.count &&
 		       vmastat_proc_next(&pos, 0, live, &recs[n]))
 			n++;
-		for (i = 0; i < n && !err; i++)
-			err = vmastat_put_rec(q.procs, done + i, q.proc_size,
-					      &recs[i], sizeof(recs[i]));
+		err = vmastat_put_recs(q.procs, done, q.proc_size, recs, n,
+				       sizeof(*recs));
 		done += n;
 		if (err || n < VMASTAT_PROCS_CHUNK)
 			break;
@@ -563,7 +586,7 @@ static long vmastat_ioctl_events(void __user *uarg)
 	}
 	while (done < q.count) {
 		bool wait = !done && (q.flags & VMASTAT_EVENTS_WAIT);
-		int n, i;
+		int n;
 
 		n = vmastat_events_take(t, ev, min_t(u32, q.count - done,
 						     VMASTAT_EVENTS_CHUNK),
@@ -577,9 +600,8 @@ static long vmastat_ioctl_events(void __user *uarg)
 		 * Events taken are gone: a caller that passes a bad buffer
 		 * loses them, and only it.
 		 */
-		for (i = 0; i < n && !err; i++)
-			err = vmastat_put_rec(q.events, done + i, q.event_size,
-					      &ev[i], sizeof(ev[i]));
+		err = vmastat_put_recs(q.events, done, q.event_size, ev, n,
+				       sizeof(*ev));
 		done += n;
 		if (err || n < VMASTAT_EVENTS_CHUNK)
 			break;
