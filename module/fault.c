@@ -100,7 +100,7 @@ MODULE_PARM_DESC(wake_us, "event readers are woken at most this often, in micros
 
 static int clock_interp = -1;
 module_param(clock_interp, int, 0444);
-MODULE_PARM_DESC(clock_interp, "fault times: 1 carry CLOCK_MONOTONIC forward with local_clock(), 0 read it every time, -1 (default) choose at load by how long it takes to read; reads back as the choice");
+MODULE_PARM_DESC(clock_interp, "fault times: 1 carry CLOCK_MONOTONIC forward with sched_clock(), 0 read it every time, -1 (default) choose at load by how long it takes to read; reads back as the choice");
 
 static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
@@ -564,19 +564,19 @@ static void vmastat_attach(unsigned int i, struct vmastat_tracked *t)
 
 /*
  * How long vmastat_now() carries a CPU's CLOCK_MONOTONIC reading forward
- * with local_clock() before it reads the clocksource again.
+ * with sched_clock() before it reads the clocksource again.
  */
 #define VMASTAT_CLOCK_ANCHOR_NS	NSEC_PER_MSEC
 
 /**
  * struct vmastat_clock - a CPU's anchor for vmastat_now()
  * @mono:	CLOCK_MONOTONIC when the anchor was taken (ns)
- * @local:	local_clock() at the same moment
+ * @sched:	sched_clock() at the same moment
  * @last:	the last time vmastat_now() returned on this CPU
  */
 struct vmastat_clock {
 	u64 mono;
-	u64 local;
+	u64 sched;
 	u64 last;
 };
 
@@ -589,11 +589,14 @@ static DEFINE_PER_CPU(struct vmastat_clock, vmastat_clock);
  * clocksource under emulation (a TCG guest marks its TSC unstable and uses
  * the HPET, about 0.7 us a read).  There (clock_interp 1, see
  * vmastat_clock_choose()) each CPU reads CLOCK_MONOTONIC at most once per
- * VMASTAT_CLOCK_ANCHOR_NS and carries it forward with local_clock(), the
- * scheduler's clock (the TSC on x86).  The result is off from
- * CLOCK_MONOTONIC by what the two clocks drift apart in that time, and
- * never goes backward on a CPU.  Times taken on two CPUs can be compared:
- * each is close to CLOCK_MONOTONIC, which is global.
+ * VMASTAT_CLOCK_ANCHOR_NS and carries it forward with sched_clock(), the
+ * scheduler's raw clock (the TSC on x86).  Not local_clock(): where the TSC
+ * is unstable that one is held within a tick of the last tick's
+ * CLOCK_MONOTONIC, and stands still when a tick comes late.  The result is
+ * off from CLOCK_MONOTONIC by what the two clocks drift apart in that time,
+ * and never goes backward on a CPU.  Times taken on two CPUs can be
+ * compared: each is close to CLOCK_MONOTONIC, which is global, whatever the
+ * offset between the CPUs' TSCs.
  *
  * Call with preemption disabled, and only from the fault path's probes
  * and the SIGSEGV probe: they run in the faulting task, so they do not
@@ -607,14 +610,14 @@ static u64 vmastat_now(void)
 	if (!clock_interp)
 		return ktime_get_mono_fast_ns();
 	c = this_cpu_ptr(&vmastat_clock);
-	l = local_clock();
+	l = sched_clock();
 
-	if (unlikely(l - c->local >= VMASTAT_CLOCK_ANCHOR_NS ||
-		     l < c->local)) {
+	if (unlikely(l - c->sched >= VMASTAT_CLOCK_ANCHOR_NS ||
+		     l < c->sched)) {
 		c->mono = ktime_get_mono_fast_ns();
-		c->local = l;
+		c->sched = l;
 	}
-	t = c->mono + (l - c->local);
+	t = c->mono + (l - c->sched);
 	if (unlikely(t < c->last))
 		t = c->last;
 	c->last = t;
@@ -626,7 +629,7 @@ static u64 vmastat_now(void)
 #define VMASTAT_CLOCK_SAMPLES	16
 
 /*
- * clock_interp -1: time a few reads of CLOCK_MONOTONIC with local_clock()
+ * clock_interp -1: time a few reads of CLOCK_MONOTONIC with sched_clock()
  * and interpolate if one takes longer than VMASTAT_CLOCK_SLOW_NS.  A TSC
  * clocksource takes some 20 ns, the HPET 0.5 us or more.
  */
@@ -643,15 +646,15 @@ static int vmastat_clock_choose(void)
 	if (clock_interp >= 0)
 		return 0;
 	local_irq_save(irqflags);
-	t0 = local_clock();
+	t0 = sched_clock();
 	for (i = 0; i < VMASTAT_CLOCK_SAMPLES; i++)
 		ktime_get_mono_fast_ns();
-	t1 = local_clock();
+	t1 = sched_clock();
 	local_irq_restore(irqflags);
 	clock_interp = t1 - t0 > VMASTAT_CLOCK_SAMPLES * VMASTAT_CLOCK_SLOW_NS;
 	pr_info("CLOCK_MONOTONIC takes %llu ns to read: %s\n",
 		(t1 - t0) / VMASTAT_CLOCK_SAMPLES,
-		clock_interp ? "fault times interpolated with local_clock()" :
+		clock_interp ? "fault times interpolated with sched_clock()" :
 			       "read for every fault");
 	return 0;
 }
@@ -660,7 +663,7 @@ static int vmastat_clock_choose(void)
  * struct vmastat_fault_data - what the entry handler saw, for the return
  * @t0:		vmastat_now() at entry, when the process is tracked (a
  *		fault that sleeps may return on another CPU: the CPUs'
- *		local_clock() values may differ, vmastat_now()'s do not)
+ *		sched_clock() values may differ, vmastat_now()'s do not)
  * @address:	the faulting address
  * @ip:		user instruction pointer, 0 if the fault came from the kernel
  * @mm:		the address space that faulted

@@ -544,8 +544,9 @@ static unsigned long long all_outcomes(const struct meas *a,
 /*
  * How far an event's time may be outside the touching loop's own
  * CLOCK_MONOTONIC readings: with clock_interp 1 the module carries
- * CLOCK_MONOTONIC forward with local_clock(), which where the TSC is
- * unstable (a TCG guest) follows CLOCK_MONOTONIC only within a tick.
+ * CLOCK_MONOTONIC forward with sched_clock() for up to a millisecond, and
+ * the two clocks may drift apart a little in that time.  Generous: a
+ * wrong clock is off by far more.
  */
 #define TIME_SLACK_NS	(5 * 1000000ULL)
 
