@@ -14,7 +14,6 @@
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -295,21 +294,13 @@ void vms_exit_now(int code)
 
 pid_t vms_spawn_steps(int (*fn)(void *arg), void *arg)
 {
-	pid_t parent = getpid();
 	pid_t pid;
 	int status;
 
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		vms_log("fork: %s", strerror(errno));
+	pid = vms_fork_child();
+	if (pid < 0)
 		return -1;
-	}
 	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
 		raise(SIGSTOP);
 		vms_exit_now(fn(arg));
 	}

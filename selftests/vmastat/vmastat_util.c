@@ -1379,11 +1379,10 @@ bool vms_status_equal(const struct vms_status *a, const struct vms_status *b)
 /* ---------------------------------------------------------------------- */
 /* Processes */
 
-pid_t vms_spawn_stopped(int (*fn)(void *arg), void *arg)
+pid_t vms_fork_child(void)
 {
 	pid_t parent = getpid();
 	pid_t pid;
-	int status, ret;
 
 	fflush(stdout);
 	fflush(stderr);
@@ -1396,6 +1395,19 @@ pid_t vms_spawn_stopped(int (*fn)(void *arg), void *arg)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(1);
+	}
+	return pid;
+}
+
+pid_t vms_spawn_stopped(int (*fn)(void *arg), void *arg)
+{
+	pid_t pid;
+	int status, ret;
+
+	pid = vms_fork_child();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
 		ret = fn(arg);
 		if (ret)
 			_exit(ret & 0x7f ? ret & 0x7f : 1);

@@ -202,6 +202,12 @@ int vms_status_compare(const struct vms_status *mod,
 bool vms_status_equal(const struct vms_status *a, const struct vms_status *b);
 
 /*
+ * fork() after flushing stdio; the child dies with its parent (and exits
+ * at once if the parent is already gone).  Returns as fork() does, -1 with
+ * a log line.
+ */
+pid_t vms_fork_child(void);
+/*
  * Fork a child that runs @fn(@arg) and then stops itself with SIGSTOP (it
  * dies with its parent).  Returns its pid once it is stopped, or -1 (with a
  * log line) if @fn failed (non-zero) or the child did not stop.
