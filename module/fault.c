@@ -584,10 +584,10 @@ static DEFINE_PER_CPU(struct vmastat_clock, vmastat_clock);
 
 /*
  * CLOCK_MONOTONIC in nanoseconds, for the fault path.  Reading the
- * clocksource on every fault costs more than everything else vmastat does
- * there wherever the clocksource is slow to read: the HPET, or any
- * clocksource under emulation (a TCG guest marks its TSC unstable and uses
- * the HPET, about 0.7 us a read).  There (clock_interp 1, see
+ * clocksource twice per fault is a large part of what tracking costs
+ * wherever the clocksource is slow to read: the HPET, or any clocksource
+ * under emulation (a TCG guest marks its TSC unstable and uses the HPET,
+ * 1.1-1.6 us a read).  There (clock_interp 1, see
  * vmastat_clock_choose()) each CPU reads CLOCK_MONOTONIC at most once per
  * VMASTAT_CLOCK_ANCHOR_NS and carries it forward with sched_clock(), the
  * scheduler's raw clock (the TSC on x86).  Not local_clock(): where the TSC
