@@ -17,7 +17,7 @@
 #                        page and the uapi header; PREFIX=/usr/local,
 #                        DESTDIR=; make uninstall removes them
 #   make check           every test on every supported kernel
-#   make bench           benchmarks on every kernel in test VMs (~35 min):
+#   make bench           benchmarks on every kernel in test VMs (~20 min quiet):
 #                        out/bench/; UPDATE_README=1 (or make bench-readme
 #                        afterwards) also updates README.md's results
 #   make check-debug     every kselftest on a KASAN+lockdep 6.1 kernel (slow)
