@@ -519,6 +519,11 @@ static int child_touch(void *arg)
 			CHILD_FAIL(sh, "sched_setaffinity: %s", strerror(errno));
 	}
 	sh->a[0] = (unsigned long)a;
+	/*
+	 * The first clock_gettime() may fault in the vDSO's pages: not
+	 * between a stop and the touches, where tests expect these first.
+	 */
+	sh->t_lo[0] = mono_ns();
 	vms_stop();
 	for (int r = 0; r < 4; r++) {
 		sh->t_lo[r] = mono_ns();
@@ -714,6 +719,7 @@ TEST_F_TIMEOUT(tr, events_wait, 60)
 	pthread_t t;
 	bool found = false;
 	int status;
+	long n;
 
 	if (self->skip)
 		return;
@@ -737,12 +743,20 @@ TEST_F_TIMEOUT(tr, events_wait, 60)
 	EXPECT_LT(0, w.count);
 	for (unsigned int i = 0; i < w.count; i++)
 		found |= w.ev[i].address == self->sh->a[0] + 100;
-	EXPECT_TRUE(found);
 	ASSERT_EQ(self->pid, waitpid(self->pid, &status, WUNTRACED));
+	/*
+	 * The waiter takes what has come in when it is woken (at most
+	 * wake_us after the first event): the first touch, unless the target
+	 * had not got that far, in which case it is among the rest.
+	 */
+	n = vms_drain_events(self->fd, self->pid, self->ev, MAX_EVENTS, NULL);
+	ASSERT_LE(0, n);
+	for (long i = 0; i < n && !found; i++)
+		found = self->ev[i].address == self->sh->a[0] + 100;
+	EXPECT_TRUE(found) TH_LOG("%u events to the waiter, %ld after: none at the first page",
+				  w.count, n);
 
 	/* untracking wakes a waiter with ESRCH */
-	ASSERT_LE(0, vms_drain_events(self->fd, self->pid, self->ev,
-				      MAX_EVENTS, NULL));
 	w.done = 0;
 	ASSERT_EQ(0, pthread_create(&t, NULL, wait_fn, &w));
 	EXPECT_FALSE(wait_done(&w, 200));
