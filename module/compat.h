@@ -137,4 +137,42 @@ static inline bool vmastat_is_huge_zero_folio(struct folio *folio)
 	return !folio_test_anon(folio) && !READ_ONCE(folio->mapping);
 }
 
+#ifdef VMASTAT_DIRECT
+#include <linux/ftrace.h>
+
+/*
+ * Direct calls for an ftrace_ops with a filter: register_ftrace_direct_multi()
+ * (5.16) was renamed register_ftrace_direct() in 6.5, whose unregister
+ * frees the filter when asked to; the older one leaves it to the caller.
+ */
+#ifdef VMASTAT_HAVE_FTRACE_DIRECT_MULTI
+static inline int vmastat_direct_register(struct ftrace_ops *ops,
+					  unsigned long addr)
+{
+	return register_ftrace_direct_multi(ops, addr);
+}
+
+static inline int vmastat_direct_unregister(struct ftrace_ops *ops,
+					    unsigned long addr)
+{
+	int err = unregister_ftrace_direct_multi(ops, addr);
+
+	ftrace_free_filter(ops);
+	return err;
+}
+#else
+static inline int vmastat_direct_register(struct ftrace_ops *ops,
+					  unsigned long addr)
+{
+	return register_ftrace_direct(ops, addr);
+}
+
+static inline int vmastat_direct_unregister(struct ftrace_ops *ops,
+					    unsigned long addr)
+{
+	return unregister_ftrace_direct(ops, addr, true);
+}
+#endif
+#endif /* VMASTAT_DIRECT */
+
 #endif /* _VMASTAT_COMPAT_H */

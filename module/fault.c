@@ -35,6 +35,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/hash.h>
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
@@ -72,6 +73,7 @@
 
 #include "compat.h"
 #include "fault.h"
+#include "fault_hook.h"
 #include "vmastat.h"
 
 static unsigned int max_procs = 2048;
@@ -102,9 +104,13 @@ static int clock_interp = -1;
 module_param(clock_interp, int, 0444);
 MODULE_PARM_DESC(clock_interp, "fault times: 1 carry CLOCK_MONOTONIC forward with sched_clock(), 0 read it every time, -1 (default) choose at load by how long it takes to read; reads back as the choice");
 
+static int direct = -1;
+module_param(direct, int, 0444);
+MODULE_PARM_DESC(direct, "the hook on handle_mm_fault(): 1 an ftrace direct call, 0 a kretprobe, -1 (default) the direct call where the kernel allows it; reads back as the choice");
+
 static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
-MODULE_PARM_DESC(maxactive, "kretprobe instances (default 0: 64 per possible CPU, at least 128)");
+MODULE_PARM_DESC(maxactive, "kretprobe instances when the hook is a kretprobe (default 0: 64 per possible CPU, at least 128)");
 
 /* Slots probed by a lookup or an insert before giving up. */
 #define VMASTAT_PROBE_MAX	32
@@ -869,16 +875,16 @@ static void vmastat_track_fault(struct vmastat_tracked *t,
 		irq_work_queue(&t->wake);
 }
 
-static int vmastat_fault_entry(struct kretprobe_instance *ri,
-			       struct pt_regs *regs)
+/*
+ * What the fault's entry records for its return: the handlers of both hooks
+ * (kretprobe, direct call) run with preemption disabled.
+ */
+static void vmastat_enter(struct vmastat_fault_data *d,
+			  struct vm_area_struct *vma, unsigned long address,
+			  unsigned int flags, struct pt_regs *uregs)
 {
-	struct vmastat_fault_data *d = (void *)ri->data;
-	struct vm_area_struct *vma =
-		(void *)regs_get_kernel_argument(regs, 0);
-	struct pt_regs *uregs = (void *)regs_get_kernel_argument(regs, 3);
-
-	d->address = regs_get_kernel_argument(regs, 1);
-	d->flags = regs_get_kernel_argument(regs, 2);
+	d->address = address;
+	d->flags = flags;
 	d->mm = vma->vm_mm;
 	d->slot = vmastat_slot_find(current->tgid);
 	d->kind = vmastat_fault_kind(vma);
@@ -891,14 +897,11 @@ static int vmastat_fault_entry(struct kretprobe_instance *ri,
 	d->timed = !!vmastat_slot_trk(d->slot);
 	if (d->timed)
 		d->t0 = vmastat_now();
-	return 0;
 }
 
-static int vmastat_fault_return(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
+/* Account the fault that vmastat_enter() saw begin and that returned @ret. */
+static void vmastat_leave(struct vmastat_fault_data *d, vm_fault_t ret)
 {
-	struct vmastat_fault_data *d = (void *)ri->data;
-	vm_fault_t ret = (__force vm_fault_t)regs_return_value(regs);
 	struct vmastat_pcpu *pc = this_cpu_ptr(&vmastat_pcpu);
 	u64 *tot = (u64 *)&pc->total;
 	u64 *proc = d->slot >= 0 ? (u64 *)&pc->procs[d->slot] : NULL;
@@ -983,6 +986,26 @@ static int vmastat_fault_return(struct kretprobe_instance *ri,
 		vmastat_track_fault(t, d, outcome, evflags, access, latency,
 				    now);
 	}
+}
+
+/* ---- the hook: a kretprobe, or an ftrace direct call -------------------- */
+
+static int vmastat_fault_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	vmastat_enter((void *)ri->data,
+		      (void *)regs_get_kernel_argument(regs, 0),
+		      regs_get_kernel_argument(regs, 1),
+		      regs_get_kernel_argument(regs, 2),
+		      (void *)regs_get_kernel_argument(regs, 3));
+	return 0;
+}
+
+static int vmastat_fault_return(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	vmastat_leave((void *)ri->data,
+		      (__force vm_fault_t)regs_return_value(regs));
 	return 0;
 }
 
@@ -992,6 +1015,116 @@ static struct kretprobe vmastat_krp = {
 	.handler	= vmastat_fault_return,
 	.data_size	= sizeof(struct vmastat_fault_data),
 };
+
+#ifdef VMASTAT_DIRECT
+/*
+ * Tasks between vmastat_direct_enter() and vmastat_direct_leave(), summed
+ * over the CPUs (a task that sleeps in the fault may leave on another
+ * CPU, so one CPU's count can go below zero).  Unloading waits for 0: the
+ * trampoline that they return to is module text.
+ */
+static DEFINE_PER_CPU(unsigned long, vmastat_in_fault);
+static struct ftrace_ops vmastat_direct_ops;
+
+/**
+ * vmastat_direct_enter() - handle_mm_fault() is called (direct call hook)
+ * @vma:	its first argument
+ * @address:	its second
+ * @flags:	its third, FAULT_FLAG_*
+ * @regs:	its fourth, the user registers, NULL for get_user_pages()
+ * @data:	the trampoline's room for a struct vmastat_fault_data
+ *
+ * Called by vmastat_fault_tramp (fault_tramp.S) only.
+ */
+void vmastat_direct_enter(struct vm_area_struct *vma, unsigned long address,
+			  unsigned int flags, struct pt_regs *regs, void *data)
+{
+	this_cpu_inc(vmastat_in_fault);
+	preempt_disable_notrace();
+	vmastat_enter(data, vma, address, flags, regs);
+	preempt_enable_notrace();
+}
+
+/**
+ * vmastat_direct_leave() - handle_mm_fault() returned (direct call hook)
+ * @ret:	what it returned
+ * @data:	what vmastat_direct_enter() recorded
+ *
+ * Called by vmastat_fault_tramp (fault_tramp.S) only.
+ */
+void vmastat_direct_leave(vm_fault_t ret, void *data)
+{
+	preempt_disable_notrace();
+	vmastat_leave(data, ret);
+	preempt_enable_notrace();
+	this_cpu_dec(vmastat_in_fault);
+}
+
+/*
+ * The trampoline calls handle_mm_fault()'s body at a fixed offset from
+ * the symbol: check that the ftrace call site is there (a 5-byte NOP, or a
+ * call when ftrace already uses it).
+ */
+static bool vmastat_direct_site_ok(void)
+{
+	static const u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	const u8 *site = (const u8 *)handle_mm_fault + VMASTAT_HMF_SITE;
+
+	return site[0] == 0xe8 || !memcmp(site, nop5, sizeof(nop5));
+}
+
+static int vmastat_direct_start(void)
+{
+	unsigned long site = (unsigned long)handle_mm_fault + VMASTAT_HMF_SITE;
+	int err;
+
+	BUILD_BUG_ON(sizeof(struct vmastat_fault_data) > VMASTAT_TRAMP_DATA);
+	if (!vmastat_direct_site_ok())
+		return -EOPNOTSUPP;
+	err = ftrace_set_filter_ip(&vmastat_direct_ops, site, 0, 0);
+	if (err)
+		return err;
+	err = vmastat_direct_register(&vmastat_direct_ops,
+				      (unsigned long)vmastat_fault_tramp);
+	if (err)
+		ftrace_free_filter(&vmastat_direct_ops);
+	return err;
+}
+
+static void vmastat_direct_stop(void)
+{
+	unsigned long n;
+	int cpu, waited = 0;
+
+	vmastat_direct_unregister(&vmastat_direct_ops,
+				  (unsigned long)vmastat_fault_tramp);
+	/* no task is left between the call site and its count */
+	synchronize_rcu_tasks();
+	for (;;) {
+		n = 0;
+		for_each_possible_cpu(cpu)
+			n += per_cpu(vmastat_in_fault, cpu);
+		if (!n)
+			break;
+		if (waited && waited % 500 == 0)	/* every 10 s */
+			pr_info("unload: waiting for %ld fault(s) in progress\n",
+				(long)n);
+		msleep(20);
+		waited++;
+	}
+	/* ... nor after its count, in the trampoline's last instructions */
+	synchronize_rcu_tasks();
+}
+#else
+static int vmastat_direct_start(void)
+{
+	return -EOPNOTSUPP;
+}
+
+static void vmastat_direct_stop(void)
+{
+}
+#endif
 
 /* ---- tracepoints --------------------------------------------------------- */
 
@@ -2172,6 +2305,10 @@ int vmastat_fault_init(void)
 {
 	int err;
 
+	if (direct < -1 || direct > 1) {
+		pr_err("direct must be -1, 0 or 1\n");
+		return -EINVAL;
+	}
 	err = vmastat_clock_choose();
 	if (err)
 		return err;
@@ -2183,6 +2320,22 @@ int vmastat_fault_init(void)
 		goto err_free_tables;
 	vmastat_slots_populate();
 
+	if (direct) {
+		err = vmastat_direct_start();
+		if (!err) {
+			direct = 1;
+			pr_info("handle_mm_fault hooked with an ftrace direct call\n");
+			return 0;
+		}
+		if (direct == 1) {
+			pr_err("cannot hook handle_mm_fault with a direct call: %d\n",
+			       err);
+			goto err_unregister_tps;
+		}
+		pr_info("no direct call on handle_mm_fault (%d): using a kretprobe\n",
+			err);
+		direct = 0;
+	}
 	vmastat_krp.maxactive = maxactive ?: max(64U * num_possible_cpus(),
 						 128U);
 	err = register_kretprobe(&vmastat_krp);
@@ -2210,7 +2363,10 @@ void vmastat_fault_exit(void)
 	vmastat_stopping = true;
 	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
 
-	unregister_kretprobe(&vmastat_krp);
+	if (direct)
+		vmastat_direct_stop();
+	else
+		unregister_kretprobe(&vmastat_krp);
 	vmastat_tps_unregister();
 	cancel_work_sync(&vmastat_track_work);
 	vmastat_untrack(0);

@@ -50,12 +50,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+
+#include <linux/userfaultfd.h>
 
 #include "../kselftest.h"
 #include "vmastat_hard_util.h"
@@ -271,7 +274,7 @@ static void save_params(void)
 {
 	static const char * const names[] = {
 		"max_procs", "max_tracked", "attr_entries", "ring_entries",
-		"granule_shift", "maxactive",
+		"granule_shift", "maxactive", "direct", "clock_interp",
 	};
 	size_t len = 0;
 
@@ -1266,6 +1269,174 @@ static void blocked_scenario(int cycle, int qfd)
 	free(b);
 }
 
+/* ---- unload with a fault in progress (direct-call hook) ------------------ */
+
+struct midfault {
+	volatile char *page;
+	atomic_int tid;
+	atomic_int done;
+	char seen;
+};
+
+static void *midfault_fn(void *arg)
+{
+	struct midfault *m = arg;
+
+	atomic_store(&m->tid, gettid());
+	m->seen = m->page[0];	/* blocks in the fault until resolved */
+	atomic_store(&m->done, 1);
+	return NULL;
+}
+
+struct unloader {
+	atomic_int done;
+	int r;
+};
+
+static void *unload_fn(void *arg)
+{
+	struct unloader *u = arg;
+
+	u->r = mod_unload();
+	atomic_store(&u->done, 1);
+	return NULL;
+}
+
+static ssize_t read_text(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)len + 1 < size &&
+	       (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+/*
+ * With the direct-call hook, a task inside handle_mm_fault() returns
+ * through the module's trampoline, so unloading must wait for it.  A
+ * userfaultfd keeps a fault in progress for as long as the test wants.
+ * Checks: the blocked task's kernel stack unwinds through the trampoline
+ * to the page-fault entry; delete_module() waits while the fault is in
+ * progress and completes once it is resolved; the fault's result is right.
+ * 1 pass, 0 fail, -1 skip (@why says why).
+ */
+static int test_unload_mid_fault(char *why, size_t wsize)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_zeropage zp = { 0 };
+	struct midfault m = { 0 };
+	struct unloader u = { 0 };
+	long pg = sysconf(_SC_PAGESIZE);
+	char path[96], stack[4096], val[16];
+	bool ok = true, waited;
+	struct pollfd pfd;
+	struct uffd_msg msg;
+	pthread_t th, uth;
+	const char *tramp;
+	int uffd;
+	double t;
+
+	if (read_text("/sys/module/" MOD_NAME "/parameters/direct", val,
+		      sizeof(val)) <= 0 || val[0] != '1') {
+		snprintf(why, wsize, "the hook is a kretprobe (direct=%.4s)", val);
+		return -1;
+	}
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0) {
+		snprintf(why, wsize, "userfaultfd: %s", strerror(errno));
+		return -1;
+	}
+	m.page = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (unsigned long)m.page;
+	reg.range.len = pg;
+	if (m.page == MAP_FAILED || ioctl(uffd, UFFDIO_API, &api) ||
+	    ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		snprintf(why, wsize, "userfaultfd setup: %s", strerror(errno));
+		close(uffd);
+		return -1;
+	}
+	pthread_create(&th, NULL, midfault_fn, &m);
+
+	/* the fault has reached handle_userfault() */
+	pfd = (struct pollfd){ .fd = uffd, .events = POLLIN };
+	if (poll(&pfd, 1, 10000) != 1 || read(uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT) {
+		say("mid-fault unload: no userfaultfd event for the read");
+		ok = false;
+	}
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", atomic_load(&m.tid));
+	for (t = hu_now(); hu_now() - t < 5; hu_sleep_ms(5))
+		if (read_text(path, stack, sizeof(stack)) > 0 && strstr(stack, ") S "))
+			break;
+
+	/* its stack goes through the trampoline to the page-fault entry */
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stack", atomic_load(&m.tid));
+	if (read_text(path, stack, sizeof(stack)) <= 0) {
+		say("mid-fault unload: cannot read %s: %s", path, strerror(errno));
+		ok = false;
+	} else {
+		tramp = strstr(stack, "vmastat_fault_tramp");
+		if (!strstr(stack, "handle_userfault") || !tramp ||
+		    !strstr(tramp, "exc_page_fault")) {
+			say("mid-fault unload: the blocked fault's stack does not unwind through the trampoline:\n%s",
+			    stack);
+			ok = false;
+		}
+	}
+
+	/* delete_module() waits for the fault ... */
+	pthread_create(&uth, NULL, unload_fn, &u);
+	hu_sleep_ms(500);
+	waited = !atomic_load(&u.done);
+	if (!waited) {
+		say("mid-fault unload: delete_module() returned %s with a fault in progress",
+		    u.r ? strerror(-u.r) : "0");
+		ok = false;
+	}
+	if (read_text("/sys/module/" MOD_NAME "/initstate", val, sizeof(val)) > 0 &&
+	    strncmp(val, "going", 5)) {
+		say("mid-fault unload: initstate '%.8s' while unloading", val);
+		ok = false;
+	}
+
+	/* ... and ends when the fault is resolved */
+	zp.range = reg.range;
+	if (ioctl(uffd, UFFDIO_ZEROPAGE, &zp)) {
+		say("mid-fault unload: UFFDIO_ZEROPAGE: %s", strerror(errno));
+		ok = false;
+	}
+	for (t = hu_now(); hu_now() - t < 30; hu_sleep_ms(10))
+		if (atomic_load(&u.done) && atomic_load(&m.done))
+			break;
+	if (!atomic_load(&u.done) || !atomic_load(&m.done)) {
+		say("mid-fault unload: after the fault was resolved: unload %s, fault %s",
+		    atomic_load(&u.done) ? "done" : "still waiting",
+		    atomic_load(&m.done) ? "done" : "still blocked");
+		return 0;	/* threads left running: nothing is freed */
+	}
+	pthread_join(uth, NULL);
+	pthread_join(th, NULL);
+	if (u.r) {
+		say("mid-fault unload: delete_module(): %s", strerror(-u.r));
+		ok = false;
+	}
+	if (m.seen != 0) {
+		say("mid-fault unload: the page read %d, not 0", m.seen);
+		ok = false;
+	}
+	munmap((void *)m.page, pg);
+	close(uffd);
+	return ok;
+}
+
 /* ---- memory ---------------------------------------------------------------- */
 
 struct meminfo {
@@ -2024,7 +2195,7 @@ int main(int argc, char **argv)
 		ksft_exit_skip("runs in a boot of its own (VMASTAT_STRESS_ELSEWHERE: make check's stress boot)\n");
 	if (geteuid())
 		ksft_exit_skip("must be run as root\n");
-	ksft_set_plan(17);
+	ksft_set_plan(18);
 	sigaction(SIGUSR2, &sa, NULL);	/* no SA_RESTART: EINTR */
 	signal(SIGPIPE, SIG_IGN);
 	kmsg_fd = hu_kmsg_open();
@@ -2061,7 +2232,7 @@ int main(int argc, char **argv)
 
 	/* ---- phase A: load and unload under load ---- */
 	if (have_ko && !opt_cycles) {
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < 8; i++)
 			ksft_test_result_skip("load/unload cycles not run (VMASTAT_STRESS_CYCLES=0; make stress runs them)\n");
 		goto phase_b;
 	}
@@ -2071,7 +2242,7 @@ int main(int argc, char **argv)
 		if (was_loaded) {
 			r = mod_unload();
 			if (r) {
-				for (int i = 0; i < 7; i++)
+				for (int i = 0; i < 8; i++)
 					ksft_test_result_fail("the module is loaded and cannot be unloaded: %s\n",
 							      strerror(-r));
 				goto phase_b;
@@ -2244,8 +2415,22 @@ int main(int argc, char **argv)
 			if (r)
 				say("final load: %s", strerror(-r));
 		}
+		if (!mod_loaded()) {
+			ksft_test_result_skip("unload with a fault in progress: module not loaded\n");
+		} else {
+			r = test_unload_mid_fault(why, sizeof(why));
+			if (r < 0)
+				ksft_test_result_skip("unload with a fault in progress: %s\n", why);
+			else
+				ksft_test_result(r, "unload with a fault in progress: waits for it, stack unwinds through the trampoline\n");
+			if (!mod_loaded()) {
+				r = mod_load();
+				if (r)
+					say("load after the mid-fault unload: %s", strerror(-r));
+			}
+		}
 	} else {
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < 8; i++)
 			ksft_test_result_skip("load/unload: %s\n", why);
 	}
 
