@@ -23,8 +23,9 @@
  *   run wl=anon rep=0 ns=123456789 faults=16384 pages=16384
  *
  * -A FILE alternates: before each run it writes 0 or 1 to FILE (meant for
- * /sys/kernel/debug/kprobes/enabled, which disarms and re-arms every
- * kprobe), in pairs ordered 01 10 01 ..., so that each run with the probes
+ * /proc/sys/kernel/ftrace_enabled, which disarms and re-arms every ftrace
+ * call site: vmastat's direct call and the kprobes on function entries),
+ * in pairs ordered 01 10 01 ..., so that each run with the probes
  * armed has a run without them right next to it; the lines then carry
  * arm=0 or arm=1 and REPS is the number of pairs.
  *

@@ -411,7 +411,7 @@ static const struct {
 		     sizeof(((struct vmastat_summary *)0)->x) == 4, what }
 	S(hits, "handle_mm_fault() returns the probe saw"),
 	S(missed, "faults the probe could not see (raise maxactive)"),
-	S(maxactive, "kretprobe instances (module parameter)"),
+	S(maxactive, "kretprobe instances (module parameter; 0 with the direct call)"),
 	S(max_procs, "capacity of the process table (module parameter)"),
 	S(nr_live, "live processes in the table"),
 	S(nr_exited, "exited processes still in the table"),
