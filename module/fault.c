@@ -2,8 +2,9 @@
 /*
  * vmastat - per-VMA residency and page-fault accounting
  *
- * Page-fault accounting.  A kretprobe on handle_mm_fault() sees every fault
- * that reaches the generic fault handler: user faults, faults under the
+ * Page-fault accounting.  A hook on handle_mm_fault() (an ftrace direct call
+ * to fault_tramp.S where the kernel has them, else a kretprobe) sees every
+ * fault that reaches the generic fault handler: user faults, faults under the
  * per-VMA lock (6.4+), retried faults and the faults the kernel takes on a
  * process's behalf (get_user_pages(): regs == NULL).  Faults that never get
  * there (no VMA, or an access the VMA does not allow) end in SIGSEGV; the
@@ -25,9 +26,9 @@
  *   ->read_mutex).  Per-VMA numbers are computed at read time from the
  *   addresses, so they stay right when VMAs are split, merged or moved.
  *
- * The fault path takes no lock, allocates nothing and does not sleep: both
- * kretprobe handlers and the tracepoint probes run with preemption
- * disabled, also on PREEMPT_RT.  Slots change under vmastat_table_lock, a
+ * The fault path takes no lock, allocates nothing and does not sleep: the
+ * hook's entry and return handlers and the tracepoint probes run with
+ * preemption disabled, also on PREEMPT_RT.  Slots change under vmastat_table_lock, a
  * raw spinlock, which only the fork/exit/exec tracepoints and readers
  * take.  Tracking data is freed after synchronize_rcu() (which waits for
  * preemption-disabled handlers) and after the last reader's reference.
