@@ -1302,19 +1302,17 @@ static void *unload_fn(void *arg)
 	return NULL;
 }
 
+/* A whole small file into @buf (NUL-terminated); its length or -errno. */
 static ssize_t read_text(const char *path, char *buf, size_t size)
 {
-	ssize_t n, len = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
-	while ((size_t)len + 1 < size &&
-	       (n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
+	n = hu_read_all(fd, buf, size);
 	close(fd);
-	buf[len] = '\0';
-	return len;
+	return n;
 }
 
 /*
@@ -1334,7 +1332,8 @@ static int test_unload_mid_fault(char *why, size_t wsize)
 	struct midfault m = { 0 };
 	struct unloader u = { 0 };
 	long pg = sysconf(_SC_PAGESIZE);
-	char path[96], stack[4096], val[16];
+	char path[96], stack[4096], val[16] = "";
+	ssize_t n;
 	bool ok = true, waited;
 	struct pollfd pfd;
 	struct uffd_msg msg;
@@ -1379,8 +1378,10 @@ static int test_unload_mid_fault(char *why, size_t wsize)
 
 	/* its stack goes through the trampoline to the page-fault entry */
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stack", atomic_load(&m.tid));
-	if (read_text(path, stack, sizeof(stack)) <= 0) {
-		say("mid-fault unload: cannot read %s: %s", path, strerror(errno));
+	n = read_text(path, stack, sizeof(stack));
+	if (n <= 0) {
+		say("mid-fault unload: cannot read %s: %s", path,
+		    n ? strerror(-n) : "empty");
 		ok = false;
 	} else {
 		tramp = strstr(stack, "vmastat_fault_tramp");
