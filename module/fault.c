@@ -218,7 +218,7 @@ static u32 vmastat_fault_kind(struct vm_area_struct *vma)
 	return VMASTAT_FK_FILE;
 }
 
-static int vmastat_slot_find(pid_t tgid)
+static __always_inline int vmastat_slot_find(pid_t tgid)
 {
 	unsigned int i = hash_32(tgid, vmastat_slot_bits);
 	unsigned int n;
@@ -707,7 +707,8 @@ struct vmastat_fault_data {
  * that is an RCU read-side critical section already.  rcu_read_lock() is
  * a function call with PREEMPT_RCU, on every fault.
  */
-static pmd_t *vmastat_pmdp(struct mm_struct *mm, unsigned long addr)
+static __always_inline pmd_t *vmastat_pmdp(struct mm_struct *mm,
+					   unsigned long addr)
 {
 	pgd_t *pgd = pgd_offset(mm, addr);
 	p4d_t *p4d;
@@ -726,8 +727,8 @@ static pmd_t *vmastat_pmdp(struct mm_struct *mm, unsigned long addr)
 	return pmd_offset(pud, addr);
 }
 
-static u8 vmastat_peek(struct vm_area_struct *vma, unsigned long addr,
-		       unsigned int flags)
+static __always_inline u8 vmastat_peek(struct vm_area_struct *vma,
+				       unsigned long addr, unsigned int flags)
 {
 	pmd_t *pmdp;
 	pmd_t pmdval;
@@ -880,9 +881,11 @@ static void vmastat_track_fault(struct vmastat_tracked *t,
  * What the fault's entry records for its return: the handlers of both hooks
  * (kretprobe, direct call) run with preemption disabled.
  */
-static void vmastat_enter(struct vmastat_fault_data *d,
-			  struct vm_area_struct *vma, unsigned long address,
-			  unsigned int flags, struct pt_regs *uregs)
+static __always_inline void vmastat_enter(struct vmastat_fault_data *d,
+					  struct vm_area_struct *vma,
+					  unsigned long address,
+					  unsigned int flags,
+					  struct pt_regs *uregs)
 {
 	d->address = address;
 	d->flags = flags;
@@ -900,18 +903,91 @@ static void vmastat_enter(struct vmastat_fault_data *d,
 		d->t0 = vmastat_now();
 }
 
-/* Account the fault that vmastat_enter() saw begin and that returned @ret. */
-static void vmastat_leave(struct vmastat_fault_data *d, vm_fault_t ret)
+static __always_inline void vmastat_count(u64 *tot, u64 *proc, unsigned int i)
+{
+	tot[i]++;
+	if (proc)
+		proc[i]++;
+}
+
+/*
+ * The rarer parts of a completed fault: taken by the kernel, in another
+ * process, COW, swap-in, a new THP.  Returns the event's VMASTAT_EV_* bits.
+ */
+static noinline u32 vmastat_count_more(const struct vmastat_fault_data *d,
+				       vm_fault_t ret, bool major,
+				       u64 *tot, u64 *proc)
+{
+	u32 evflags = 0;
+
+	if (d->gup) {
+		vmastat_count(tot, proc, major ? VMASTAT_FC(gup_major) :
+						 VMASTAT_FC(gup_minor));
+		evflags |= VMASTAT_EV_GUP;
+	}
+	if (d->remote) {
+		vmastat_count(tot, proc, VMASTAT_FC(remote));
+		evflags |= VMASTAT_EV_REMOTE;
+	}
+	if (d->pte & VMASTAT_PTE_COW) {
+		vmastat_count(tot, proc, VMASTAT_FC(cow));
+		evflags |= VMASTAT_EV_COW;
+	}
+	if (d->pte & VMASTAT_PTE_SWAP) {
+		vmastat_count(tot, proc, VMASTAT_FC(swapin));
+		evflags |= VMASTAT_EV_SWAPIN;
+	}
+	if (d->thp_ok && !(ret & VM_FAULT_COMPLETED) &&
+	    vmastat_thp_mapped(d->mm, d->address)) {
+		vmastat_count(tot, proc, VMASTAT_FC(thp));
+		evflags |= VMASTAT_EV_THP;
+	}
+	return evflags;
+}
+
+/* A fault that did not complete: retried, or an error. */
+static noinline u32 vmastat_count_failed(const struct vmastat_fault_data *d,
+					 vm_fault_t ret, u64 *tot, u64 *proc)
+{
+	if (ret & VM_FAULT_RETRY) {
+		vmastat_count(tot, proc, VMASTAT_FC(retry));
+		return VMASTAT_OUTCOME_RETRY;
+	}
+	if (ret & VM_FAULT_OOM) {
+		vmastat_count(tot, proc, VMASTAT_FC(oom));
+		return VMASTAT_OUTCOME_OOM;
+	}
+	if (ret & VM_FAULT_SIGSEGV) {
+		/* A user fault's SIGSEGV is counted as the signal. */
+		if (d->gup)
+			vmastat_count(tot, proc, VMASTAT_FC(segv));
+		return VMASTAT_OUTCOME_SEGV;
+	}
+	vmastat_count(tot, proc, VMASTAT_FC(sigbus));
+	return VMASTAT_OUTCOME_SIGBUS;
+}
+
+/*
+ * Account the fault that vmastat_enter() saw begin and that returned @ret.
+ * Inlined into both hooks' return handlers: the common case, a completed
+ * fault of an untracked process, takes three counter increments per array
+ * and no calls.
+ */
+static __always_inline void vmastat_leave(struct vmastat_fault_data *d,
+					  vm_fault_t ret)
 {
 	struct vmastat_pcpu *pc = this_cpu_ptr(&vmastat_pcpu);
 	u64 *tot = (u64 *)&pc->total;
 	u64 *proc = d->slot >= 0 ? (u64 *)&pc->procs[d->slot] : NULL;
 	struct vmastat_tracked *t;
-	unsigned int idx[10];
-	unsigned int n = 0, i;
 	u32 outcome, access, evflags = 0;
 	u64 latency = 0;
 
+	/* the indexes below add an outcome or access to the first counter */
+	BUILD_BUG_ON(VMASTAT_FC(minor) + 1 != VMASTAT_FC(major));
+	BUILD_BUG_ON(VMASTAT_FC(read) + VMASTAT_ACCESS_WRITE != VMASTAT_FC(write));
+	BUILD_BUG_ON(VMASTAT_FC(read) + VMASTAT_ACCESS_EXEC != VMASTAT_FC(exec));
+	BUILD_BUG_ON(VMASTAT_OUTCOME_MINOR + 1 != VMASTAT_OUTCOME_MAJOR);
 	pc->hits++;
 	if (d->flags & FAULT_FLAG_INSTRUCTION)
 		access = VMASTAT_ACCESS_EXEC;
@@ -919,67 +995,32 @@ static void vmastat_leave(struct vmastat_fault_data *d, vm_fault_t ret)
 		access = VMASTAT_ACCESS_WRITE;
 	else
 		access = VMASTAT_ACCESS_READ;
-	if (d->gup)
-		evflags |= VMASTAT_EV_GUP;
-	if (d->remote)
-		evflags |= VMASTAT_EV_REMOTE;
 
-	if (ret & VM_FAULT_RETRY) {
-		outcome = VMASTAT_OUTCOME_RETRY;
-		idx[n++] = VMASTAT_FC(retry);
-	} else if (ret & VM_FAULT_ERROR) {
-		if (ret & VM_FAULT_OOM) {
-			outcome = VMASTAT_OUTCOME_OOM;
-			idx[n++] = VMASTAT_FC(oom);
-		} else if (ret & VM_FAULT_SIGSEGV) {
-			outcome = VMASTAT_OUTCOME_SEGV;
-			/* A user fault's SIGSEGV is counted as the signal. */
-			if (d->gup)
-				idx[n++] = VMASTAT_FC(segv);
-		} else {
-			outcome = VMASTAT_OUTCOME_SIGBUS;
-			idx[n++] = VMASTAT_FC(sigbus);
-		}
-	} else {
+	if (likely(!(ret & (VM_FAULT_RETRY | VM_FAULT_ERROR)))) {
 		/* mm_account_fault(): a retried fault that completes is major */
 		bool major = (ret & VM_FAULT_MAJOR) ||
 			     (d->flags & FAULT_FLAG_TRIED);
 
-		outcome = major ? VMASTAT_OUTCOME_MAJOR : VMASTAT_OUTCOME_MINOR;
-		idx[n++] = major ? VMASTAT_FC(major) : VMASTAT_FC(minor);
-		idx[n++] = VMASTAT_FC(anon_minor) + d->kind * 2 + major;
-		idx[n++] = VMASTAT_FC(read) + access;
-		if (d->gup)
-			idx[n++] = major ? VMASTAT_FC(gup_major) :
-					   VMASTAT_FC(gup_minor);
-		if (d->remote)
-			idx[n++] = VMASTAT_FC(remote);
-		if (d->pte & VMASTAT_PTE_COW) {
-			idx[n++] = VMASTAT_FC(cow);
-			evflags |= VMASTAT_EV_COW;
-		}
-		if (d->pte & VMASTAT_PTE_SWAP) {
-			idx[n++] = VMASTAT_FC(swapin);
-			evflags |= VMASTAT_EV_SWAPIN;
-		}
-		if (d->thp_ok && !(ret & VM_FAULT_COMPLETED) &&
-		    vmastat_thp_mapped(d->mm, d->address)) {
-			idx[n++] = VMASTAT_FC(thp);
-			evflags |= VMASTAT_EV_THP;
-		}
+		outcome = VMASTAT_OUTCOME_MINOR + major;
+		vmastat_count(tot, proc, VMASTAT_FC(minor) + major);
+		vmastat_count(tot, proc,
+			      VMASTAT_FC(anon_minor) + d->kind * 2 + major);
+		vmastat_count(tot, proc, VMASTAT_FC(read) + access);
+		if (unlikely(d->gup | d->remote | d->pte))
+			evflags = vmastat_count_more(d, ret, major, tot, proc);
 		if (!proc)
 			pc->unlisted++;
-	}
-
-	for (i = 0; i < n; i++) {
-		tot[idx[i]]++;
-		if (proc)
-			proc[idx[i]]++;
+	} else {
+		outcome = vmastat_count_failed(d, ret, tot, proc);
+		if (d->gup)
+			evflags |= VMASTAT_EV_GUP;
+		if (d->remote)
+			evflags |= VMASTAT_EV_REMOTE;
 	}
 
 	t = vmastat_slot_trk(d->slot);
 	/* a user fault's SIGSEGV is recorded by vmastat_signal_probe() */
-	if (t && !(outcome == VMASTAT_OUTCOME_SEGV && !d->gup)) {
+	if (unlikely(t) && !(outcome == VMASTAT_OUTCOME_SEGV && !d->gup)) {
 		u64 now = vmastat_now();
 
 		if (d->timed && now > d->t0)
