@@ -2187,9 +2187,13 @@ int main(int argc, char **argv)
 	opt_vmas = env_long("VMASTAT_STRESS_VMAS", opt_vmas);
 	opt_mem_tol_kb = env_long("VMASTAT_STRESS_MEM_TOL_KB", opt_mem_tol_kb);
 	opt_stall_s = env_long("VMASTAT_STRESS_STALL", opt_stall_s);
-	/* 0: no load/unload cycles (make check: see Documentation) */
-	if (opt_cycles < 2 && opt_cycles != 0)
-		opt_cycles = 2;
+	/*
+	 * 0: no load/unload cycles (make check: see Documentation).  Else
+	 * at least 3: the blocked reader's three wake-ups (untrack, event,
+	 * signal) take turns, one per cycle.
+	 */
+	if (opt_cycles < 3 && opt_cycles != 0)
+		opt_cycles = 3;
 
 	ksft_print_header();
 	if (getenv("VMASTAT_STRESS_ELSEWHERE"))
