@@ -734,7 +734,7 @@ static __always_inline pmd_t *vmastat_pmdp_generic(struct mm_struct *mm,
  * paravirt accessors (pgd_val(), pud_val(), pmd_val(): a call each with
  * CONFIG_PARAVIRT).  With the PMD checks below, this took vmastat's cost
  * per first-touch fault from about 293 to 232 instructions (6.1, counted
- * under QEMU -icount); the peek is now some 60 of them.
+ * under QEMU -icount); the peek is now some 75 of them.
  */
 static __always_inline bool vmastat_native_pt(void)
 {
