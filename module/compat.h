@@ -137,6 +137,27 @@ static inline bool vmastat_is_huge_zero_folio(struct folio *folio)
 	return !folio_test_anon(folio) && !READ_ONCE(folio->mapping);
 }
 
+/*
+ * For a hot function's local that it fills itself: no zeroing by
+ * CONFIG_INIT_STACK_ALL_ZERO (GCC 12+ and Clang know the attribute; the
+ * kernel's own __uninitialized came later than 6.1).
+ */
+#if __has_attribute(__uninitialized__)
+#define vmastat_uninitialized	__attribute__((__uninitialized__))
+#else
+#define vmastat_uninitialized
+#endif
+
+/*
+ * No stack canary for a hot function whose locals hold no array (GCC 11+,
+ * Clang 7+; the kernel's __no_stack_protector came in 6.3).
+ */
+#if __has_attribute(__no_stack_protector__)
+#define vmastat_no_stack_protector	__attribute__((__no_stack_protector__))
+#else
+#define vmastat_no_stack_protector
+#endif
+
 #ifdef VMASTAT_DIRECT
 #include <linux/ftrace.h>
 

@@ -568,6 +568,7 @@ static void vmastat_attach(unsigned int i, struct vmastat_tracked *t)
 #define VMASTAT_PTE_COW		BIT(0)
 #define VMASTAT_PTE_SWAP	BIT(1)
 #define VMASTAT_PTE_PMD_NONE	BIT(2)
+#define VMASTAT_PTE_THP_OK	BIT(3)	/* with PMD_NONE: the VMA may get a THP */
 
 /*
  * How long vmastat_now() carries a CPU's CLOCK_MONOTONIC reading forward
@@ -672,31 +673,40 @@ static int vmastat_clock_choose(void)
  *		fault that sleeps may return on another CPU: the CPUs'
  *		sched_clock() values may differ, vmastat_now()'s do not)
  * @address:	the faulting address
- * @ip:		user instruction pointer, 0 if the fault came from the kernel
- * @mm:		the address space that faulted
+ * @uregs:	the user registers, NULL for get_user_pages(): they stay on
+ *		the task's stack until the fault returns
+ * @mm:		the address space that faulted (not the current process's
+ *		for a remote get_user_pages())
  * @flags:	FAULT_FLAG_*
  * @slot:	the current process's slot, -1 if none
  * @kind:	enum vmastat_fault_kind
  * @pte:	VMASTAT_PTE_*: what the page table held at entry
- * @gup:	taken by the kernel (regs == NULL)
- * @remote:	@mm is not the current process's
  * @timed:	@t0 is valid
- * @thp_ok:	the VMA may get a transparent huge page
  */
 struct vmastat_fault_data {
 	u64 t0;
 	unsigned long address;
-	unsigned long ip;
+	struct pt_regs *uregs;
 	struct mm_struct *mm;
 	unsigned int flags;
 	int slot;
 	u8 kind;
 	u8 pte;
-	u8 gup;
-	u8 remote;
 	u8 timed;
-	u8 thp_ok;
 };
+
+/* Taken by the kernel for get_user_pages() rather than by a user access. */
+static __always_inline bool vmastat_fd_gup(const struct vmastat_fault_data *d)
+{
+	return !d->uregs;
+}
+
+/* In another process's address space (a remote get_user_pages()). */
+static __always_inline bool
+vmastat_fd_remote(const struct vmastat_fault_data *d)
+{
+	return d->mm != current->mm;
+}
 
 /*
  * Walk down to the PMD of @addr without locks.  The caller is inside the
@@ -822,6 +832,14 @@ static __always_inline u8 vmastat_pte_kind(struct vm_area_struct *vma,
 	return 0;
 }
 
+/* No PMD yet: the fault may map a transparent huge page. */
+static __always_inline u8 vmastat_pmd_none(struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_NOHUGEPAGE)
+		return VMASTAT_PTE_PMD_NONE;
+	return VMASTAT_PTE_PMD_NONE | VMASTAT_PTE_THP_OK;
+}
+
 static __always_inline u8 vmastat_peek(struct vm_area_struct *vma,
 				       unsigned long addr, unsigned int flags)
 {
@@ -833,10 +851,10 @@ static __always_inline u8 vmastat_peek(struct vm_area_struct *vma,
 		return 0;
 	pmdp = vmastat_pmdp(vma->vm_mm, addr);
 	if (!pmdp)
-		return VMASTAT_PTE_PMD_NONE;
+		return vmastat_pmd_none(vma);
 	pmdval = vmastat_pmdp_get_lockless(pmdp);
 	if (pmd_none(pmdval))
-		return VMASTAT_PTE_PMD_NONE;
+		return vmastat_pmd_none(vma);
 	if (vmastat_native_pt()) {
 		/*
 		 * Present and not a leaf: a PTE table (pmd_present() also
@@ -909,7 +927,7 @@ static noinline void vmastat_track_fault(struct vmastat_tracked *t,
 	if (d->timed && now > d->t0)
 		latency = now - d->t0;
 
-	if (!d->remote) {
+	if (!vmastat_fd_remote(d)) {
 		struct vmastat_attr *a = vmastat_attr_get(t, d->address);
 
 		if (!a) {
@@ -963,7 +981,8 @@ static noinline void vmastat_track_fault(struct vmastat_tracked *t,
 	ev = &r->ev[head & (ring_entries - 1)];
 	ev->time_ns = now;
 	ev->address = d->address;
-	ev->ip = d->ip;
+	ev->ip = d->uregs && user_mode(d->uregs) ?
+		 instruction_pointer(d->uregs) : 0;
 	ev->latency_ns = latency;
 	ev->tid = task_pid_nr(current);
 	ev->cpu = smp_processor_id();
@@ -997,12 +1016,8 @@ static __always_inline void vmastat_enter(struct vmastat_fault_data *d,
 	d->mm = vma->vm_mm;
 	d->slot = vmastat_slot_find(current->tgid);
 	d->kind = vmastat_fault_kind(vma);
-	d->gup = !uregs;
-	d->ip = uregs && user_mode(uregs) ? instruction_pointer(uregs) : 0;
-	d->remote = vma->vm_mm != current->mm;
-	d->pte = vmastat_peek(vma, d->address, d->flags);
-	d->thp_ok = (d->pte & VMASTAT_PTE_PMD_NONE) &&
-		    !(vma->vm_flags & VM_NOHUGEPAGE);
+	d->uregs = uregs;
+	d->pte = vmastat_peek(vma, address, flags);
 	d->timed = !!vmastat_slot_trk(d->slot);
 	if (d->timed)
 		d->t0 = vmastat_now();
@@ -1025,12 +1040,12 @@ static noinline u32 vmastat_count_more(const struct vmastat_fault_data *d,
 {
 	u32 evflags = 0;
 
-	if (d->gup) {
+	if (vmastat_fd_gup(d)) {
 		vmastat_count(tot, proc, major ? VMASTAT_FC(gup_major) :
 						 VMASTAT_FC(gup_minor));
 		evflags |= VMASTAT_EV_GUP;
 	}
-	if (d->remote) {
+	if (vmastat_fd_remote(d)) {
 		vmastat_count(tot, proc, VMASTAT_FC(remote));
 		evflags |= VMASTAT_EV_REMOTE;
 	}
@@ -1042,7 +1057,7 @@ static noinline u32 vmastat_count_more(const struct vmastat_fault_data *d,
 		vmastat_count(tot, proc, VMASTAT_FC(swapin));
 		evflags |= VMASTAT_EV_SWAPIN;
 	}
-	if (d->thp_ok && !(ret & VM_FAULT_COMPLETED) &&
+	if ((d->pte & VMASTAT_PTE_THP_OK) && !(ret & VM_FAULT_COMPLETED) &&
 	    vmastat_thp_mapped(d->mm, d->address)) {
 		vmastat_count(tot, proc, VMASTAT_FC(thp));
 		evflags |= VMASTAT_EV_THP;
@@ -1064,7 +1079,7 @@ static noinline u32 vmastat_count_failed(const struct vmastat_fault_data *d,
 	}
 	if (ret & VM_FAULT_SIGSEGV) {
 		/* A user fault's SIGSEGV is counted as the signal. */
-		if (d->gup)
+		if (vmastat_fd_gup(d))
 			vmastat_count(tot, proc, VMASTAT_FC(segv));
 		return VMASTAT_OUTCOME_SEGV;
 	}
@@ -1110,21 +1125,22 @@ static __always_inline void vmastat_leave(struct vmastat_fault_data *d,
 		vmastat_count(tot, proc,
 			      VMASTAT_FC(anon_minor) + d->kind * 2 + major);
 		vmastat_count(tot, proc, VMASTAT_FC(read) + access);
-		if (unlikely(d->gup | d->remote | d->pte))
+		if (unlikely(vmastat_fd_gup(d) | vmastat_fd_remote(d) | d->pte))
 			evflags = vmastat_count_more(d, ret, major, tot, proc);
 		if (!proc)
 			pc->unlisted++;
 	} else {
 		outcome = vmastat_count_failed(d, ret, tot, proc);
-		if (d->gup)
+		if (vmastat_fd_gup(d))
 			evflags |= VMASTAT_EV_GUP;
-		if (d->remote)
+		if (vmastat_fd_remote(d))
 			evflags |= VMASTAT_EV_REMOTE;
 	}
 
 	t = vmastat_slot_trk(d->slot);
 	/* a user fault's SIGSEGV is recorded by vmastat_signal_probe() */
-	if (unlikely(t) && !(outcome == VMASTAT_OUTCOME_SEGV && !d->gup))
+	if (unlikely(t) &&
+	    !(outcome == VMASTAT_OUTCOME_SEGV && !vmastat_fd_gup(d)))
 		vmastat_track_fault(t, d, outcome, evflags, access);
 }
 
@@ -1158,50 +1174,48 @@ static struct kretprobe vmastat_krp = {
 
 #ifdef VMASTAT_DIRECT
 /*
- * Tasks between vmastat_direct_enter() and vmastat_direct_leave(), summed
- * over the CPUs (a task that sleeps in the fault may leave on another
- * CPU, so one CPU's count can go below zero).  Unloading waits for 0: the
- * trampoline that they return to is module text.
+ * Tasks inside vmastat_direct_fault(), summed over the CPUs (a task that
+ * sleeps in the fault may leave on another CPU, so one CPU's count can go
+ * below zero).  Unloading waits for 0: they return through module text.
  */
 static DEFINE_PER_CPU(unsigned long, vmastat_in_fault);
 static struct ftrace_ops vmastat_direct_ops;
 
 /**
- * vmastat_direct_enter() - handle_mm_fault() is called (direct call hook)
+ * vmastat_direct_fault() - handle_mm_fault() with vmastat's accounting
  * @vma:	its first argument
  * @address:	its second
  * @flags:	its third, FAULT_FLAG_*
  * @regs:	its fourth, the user registers, NULL for get_user_pages()
- * @data:	the trampoline's room for a struct vmastat_fault_data
  *
- * Called by vmastat_fault_tramp (fault_tramp.S) only.
+ * Reached from handle_mm_fault()'s ftrace call site through
+ * vmastat_fault_tramp (fault_tramp.S) only, in its place: the entry's
+ * record stays in this frame, and the function's body runs in between.
+ *
+ * Return: what handle_mm_fault() returned.
  */
-void vmastat_direct_enter(struct vm_area_struct *vma, unsigned long address,
-			  unsigned int flags, struct pt_regs *regs, void *data)
+vm_fault_t notrace vmastat_no_stack_protector
+vmastat_direct_fault(struct vm_area_struct *vma, unsigned long address,
+		     unsigned int flags, struct pt_regs *regs)
 {
+	/* vmastat_enter() sets what vmastat_leave() reads; no arrays here */
+	struct vmastat_fault_data d vmastat_uninitialized;
+	vm_fault_t ret;
+
 	this_cpu_inc(vmastat_in_fault);
 	preempt_disable_notrace();
-	vmastat_enter(data, vma, address, flags, regs);
+	vmastat_enter(&d, vma, address, flags, regs);
 	preempt_enable_notrace();
-}
-
-/**
- * vmastat_direct_leave() - handle_mm_fault() returned (direct call hook)
- * @ret:	what it returned
- * @data:	what vmastat_direct_enter() recorded
- *
- * Called by vmastat_fault_tramp (fault_tramp.S) only.
- */
-void vmastat_direct_leave(vm_fault_t ret, void *data)
-{
+	ret = vmastat_hmf_body(vma, address, flags, regs);
 	preempt_disable_notrace();
-	vmastat_leave(data, ret);
+	vmastat_leave(&d, ret);
 	preempt_enable_notrace();
 	this_cpu_dec(vmastat_in_fault);
+	return ret;
 }
 
 /*
- * The trampoline calls handle_mm_fault()'s body at a fixed offset from
+ * vmastat_hmf_body jumps into handle_mm_fault()'s body at a fixed offset from
  * the symbol: check that the ftrace call site is there (a 5-byte NOP, or a
  * call when ftrace already uses it).
  */
@@ -1218,7 +1232,6 @@ static int vmastat_direct_start(void)
 	unsigned long site = (unsigned long)handle_mm_fault + VMASTAT_HMF_SITE;
 	int err;
 
-	BUILD_BUG_ON(sizeof(struct vmastat_fault_data) > VMASTAT_TRAMP_DATA);
 	if (!vmastat_direct_site_ok())
 		return -EOPNOTSUPP;
 	err = ftrace_set_filter_ip(&vmastat_direct_ops, site, 0, 0);
@@ -1252,7 +1265,7 @@ static void vmastat_direct_stop(void)
 		msleep(20);
 		waited++;
 	}
-	/* ... nor after its count, in the trampoline's last instructions */
+	/* ... nor after its count, in vmastat_direct_fault()'s last instructions */
 	synchronize_rcu_tasks();
 }
 #else
@@ -1390,7 +1403,8 @@ static void vmastat_signal_probe(void *data, int sig,
 			access = VMASTAT_ACCESS_WRITE;
 #endif
 		d.address = (unsigned long)info->si_addr;
-		d.ip = instruction_pointer(regs);
+		d.uregs = regs;
+		d.mm = current->mm;
 		d.kind = VMASTAT_FK_OTHER;
 		vmastat_track_fault(t, &d, VMASTAT_OUTCOME_SEGV, 0, access);
 	}

@@ -3,15 +3,10 @@
  * vmastat - per-VMA residency and page-fault accounting
  *
  * The ftrace direct-call hook on handle_mm_fault(): what the trampoline
- * (fault_tramp.S, x86-64) and fault.c share.
+ * stubs (fault_tramp.S, x86-64) and fault.c share.
  */
 #ifndef _VMASTAT_FAULT_HOOK_H
 #define _VMASTAT_FAULT_HOOK_H
-
-/* Stack bytes the trampoline keeps for struct vmastat_fault_data. */
-#define VMASTAT_TRAMP_DATA	64
-/* Its frame: that, and handle_mm_fault()'s four arguments. */
-#define VMASTAT_TRAMP_FRAME	(VMASTAT_TRAMP_DATA + 32)
 
 /*
  * Where handle_mm_fault()'s ftrace call site is, from the symbol: after
@@ -31,9 +26,11 @@
 struct pt_regs;
 
 void vmastat_fault_tramp(void);
-void vmastat_direct_enter(struct vm_area_struct *vma, unsigned long address,
-			  unsigned int flags, struct pt_regs *regs, void *data);
-void vmastat_direct_leave(vm_fault_t ret, void *data);
+vm_fault_t vmastat_hmf_body(struct vm_area_struct *vma, unsigned long address,
+			    unsigned int flags, struct pt_regs *regs);
+vm_fault_t vmastat_direct_fault(struct vm_area_struct *vma,
+				unsigned long address, unsigned int flags,
+				struct pt_regs *regs);
 #endif
 
 #endif /* _VMASTAT_FAULT_HOOK_H */

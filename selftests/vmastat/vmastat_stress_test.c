@@ -1317,11 +1317,12 @@ static ssize_t read_text(const char *path, char *buf, size_t size)
 
 /*
  * With the direct-call hook, a task inside handle_mm_fault() returns
- * through the module's trampoline, so unloading must wait for it.  A
- * userfaultfd keeps a fault in progress for as long as the test wants.
- * Checks: the blocked task's kernel stack unwinds through the trampoline
- * to the page-fault entry; delete_module() waits while the fault is in
- * progress and completes once it is resolved; the fault's result is right.
+ * through the module (vmastat_direct_fault()), so unloading must wait
+ * for it.  A userfaultfd keeps a fault in progress for as long as the
+ * test wants.  Checks: the blocked task's kernel stack unwinds through
+ * vmastat_direct_fault() to the page-fault entry; delete_module() waits
+ * while the fault is in progress and completes once it is resolved; the
+ * fault's result is right.
  * 1 pass, 0 fail, -1 skip (@why says why).
  */
 static int test_unload_mid_fault(char *why, size_t wsize)
@@ -1376,7 +1377,7 @@ static int test_unload_mid_fault(char *why, size_t wsize)
 		if (read_text(path, stack, sizeof(stack)) > 0 && strstr(stack, ") S "))
 			break;
 
-	/* its stack goes through the trampoline to the page-fault entry */
+	/* its stack goes through vmastat_direct_fault() to the page-fault entry */
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stack", atomic_load(&m.tid));
 	n = read_text(path, stack, sizeof(stack));
 	if (n <= 0) {
@@ -1384,10 +1385,10 @@ static int test_unload_mid_fault(char *why, size_t wsize)
 		    n ? strerror(-n) : "empty");
 		ok = false;
 	} else {
-		tramp = strstr(stack, "vmastat_fault_tramp");
+		tramp = strstr(stack, "vmastat_direct_fault");
 		if (!strstr(stack, "handle_userfault") || !tramp ||
 		    !strstr(tramp, "exc_page_fault")) {
-			say("mid-fault unload: the blocked fault's stack does not unwind through the trampoline:\n%s",
+			say("mid-fault unload: the blocked fault's stack does not unwind through vmastat_direct_fault():\n%s",
 			    stack);
 			ok = false;
 		}
@@ -2427,7 +2428,7 @@ int main(int argc, char **argv)
 			if (r < 0)
 				ksft_test_result_skip("unload with a fault in progress: %s\n", why);
 			else
-				ksft_test_result(r, "unload with a fault in progress: waits for it, stack unwinds through the trampoline\n");
+				ksft_test_result(r, "unload with a fault in progress: waits for it, stack unwinds through vmastat_direct_fault\n");
 			if (!mod_loaded()) {
 				r = mod_load();
 				if (r)
