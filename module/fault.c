@@ -109,6 +109,10 @@ static int direct = -1;
 module_param(direct, int, 0444);
 MODULE_PARM_DESC(direct, "the hook on handle_mm_fault(): 1 an ftrace direct call, 0 a kretprobe, -1 (default) the direct call where the kernel allows it; reads back as the choice");
 
+static bool classify_all = true;
+module_param(classify_all, bool, 0644);
+MODULE_PARM_DESC(classify_all, "Y (default): read each fault's page-table entry first, so that COW, swap-in and THP faults are counted for every process; N: for tracked processes only, which spares the others some 80 instructions per fault");
+
 static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive, "kretprobe instances when the hook is a kretprobe (default 0: 64 per possible CPU, at least 128)");
@@ -1017,8 +1021,10 @@ static __always_inline void vmastat_enter(struct vmastat_fault_data *d,
 	d->slot = vmastat_slot_find(current->tgid);
 	d->kind = vmastat_fault_kind(vma);
 	d->uregs = uregs;
-	d->pte = vmastat_peek(vma, address, flags);
 	d->timed = !!vmastat_slot_trk(d->slot);
+	d->pte = 0;
+	if (d->timed || READ_ONCE(classify_all))
+		d->pte = vmastat_peek(vma, address, flags);
 	if (d->timed)
 		d->t0 = vmastat_now();
 }

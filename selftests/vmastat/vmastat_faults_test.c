@@ -150,6 +150,7 @@ FIXTURE(fa) {
 	int fd;
 	pid_t pid;
 	bool tracked;
+	char classify_old[8];	/* classify_all before the test changed it */
 	struct shared *sh;
 	struct vmastat_vma *v;
 	size_t nv;
@@ -189,6 +190,8 @@ FIXTURE_TEARDOWN(fa)
 	if (self->tracked)
 		vms_untrack(self->fd, self->pid);
 	vms_kill(self->pid);
+	if (self->classify_old[0])
+		vms_param_set("classify_all", self->classify_old, NULL, 0);
 	if (self->sh && self->sh != MAP_FAILED && self->sh->path[0])
 		unlink(self->sh->path);
 	vms_swap_teardown(self->swap);
@@ -530,6 +533,67 @@ TEST_F_TIMEOUT(fa, anon_write_and_zero_page_cow, 60)
 
 	if (self->skip)
 		return;
+	start(_metadata, self, child_anon, true, 0, &m0);
+	step(_metadata, self, &m1, "mapped");
+	step(_metadata, self, &m2, "touched");
+	get_maps(_metadata, self, self->pid);
+	check_vma(_metadata, self, self->sh->a[0], "first writes",
+		  WANT(.minor = N, .major = 0, .read = 0, .write = N,
+		       .exec = 0, .gup = 0, .cow = 0, .swapin = 0, .thp = 0,
+		       .segv = 0, .sigbus = 0,
+		       .kinds = 1 << VMASTAT_FK_ANON));
+	check_vma(_metadata, self, self->sh->a[1], "zero page, then writes",
+		  WANT(.minor = 2 * N, .major = 0, .read = N, .write = N,
+		       .exec = 0, .gup = 0, .cow = N, .swapin = 0, .thp = 0,
+		       .kinds = 1 << VMASTAT_FK_ANON));
+	EXPECT_LE(3 * N, DELTA(&m1, &m2, anon_minor));
+	EXPECT_LE(2 * N, DELTA(&m1, &m2, write));
+	EXPECT_LE(N, DELTA(&m1, &m2, read));
+	EXPECT_LE(N, DELTA(&m1, &m2, cow));
+}
+
+/*
+ * With classify_all=N the fault path reads no page table for untracked
+ * processes: their COW faults are not told apart, everything else is
+ * counted as before.  Tracked processes keep every class.
+ */
+static void classify_all_off(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(fa) *self)
+{
+	int ret = vms_param_set("classify_all", "N", self->classify_old,
+				sizeof(self->classify_old));
+
+	ASSERT_EQ(0, ret) TH_LOG("setting classify_all: %s", strerror(-ret));
+	ASSERT_STREQ("Y", self->classify_old)
+		TH_LOG("classify_all must default to Y");
+}
+
+TEST_F_TIMEOUT(fa, classify_all_n_untracked, 60)
+{
+	struct meas m0, m1, m2;
+
+	if (self->skip)
+		return;
+	classify_all_off(_metadata, self);
+	start(_metadata, self, child_anon, false, 0, &m0);
+	perf_setup(_metadata, self);
+	step(_metadata, self, &m1, "mapped");
+	step(_metadata, self, &m2, "touched");
+	EXPECT_LE(3 * N, DELTA(&m1, &m2, anon_minor));
+	EXPECT_LE(2 * N, DELTA(&m1, &m2, write));
+	EXPECT_LE(N, DELTA(&m1, &m2, read));
+	/* N copy-on-writes of the zero page happened: none is counted */
+	EXPECT_EQ(0, DELTA(&m0, &m2, cow));
+	perf_check(_metadata, self, &m0, &m2, "touched");
+}
+
+TEST_F_TIMEOUT(fa, classify_all_n_tracked, 60)
+{
+	struct meas m0, m1, m2;
+
+	if (self->skip)
+		return;
+	classify_all_off(_metadata, self);
 	start(_metadata, self, child_anon, true, 0, &m0);
 	step(_metadata, self, &m1, "mapped");
 	step(_metadata, self, &m2, "touched");

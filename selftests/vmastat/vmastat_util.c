@@ -1473,6 +1473,21 @@ static int read_small(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+int vms_param_set(const char *name, const char *val, char *old, size_t size)
+{
+	char path[128];
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/module/vmastat/parameters/%s", name);
+	if (old) {
+		ret = read_small(path, old, size);
+		if (ret)
+			return ret;
+		old[strcspn(old, "\n")] = '\0';
+	}
+	return write_file(path, val);
+}
+
 static int modprobe(const char *module)
 {
 	int status;

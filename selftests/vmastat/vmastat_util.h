@@ -112,6 +112,12 @@ int vms_read_path(const char *path, struct vms_buf *b);
 int vms_read_fd_chunked(int fd, struct vms_buf *b, size_t chunk);
 /* Write a string to @fd in one write(2); 0 or -errno. */
 int vms_write_str(int fd, const char *s);
+/*
+ * Set the module parameter @name (writable ones) to @val, after reading
+ * its value into @old (@size bytes, newline dropped) unless NULL.
+ * 0 or -errno.
+ */
+int vms_param_set(const char *name, const char *val, char *old, size_t size);
 
 /*
  * The kernel's own account: /proc/PID/smaps (every field of the maps line,

@@ -151,6 +151,9 @@ static void losses_note(struct sbuf *out, const struct vmastat_summary *s)
 {
 	const char *sep = "";
 
+	/* a module without the parameter classifies every fault */
+	if (vms_param_bool("classify_all") == 0)
+		sb_adds(out, "note: classify_all=N: COW, SWAPIN and THP count tracked processes only\n");
 	if (!s->missed && !s->unlisted && !s->table_full && !s->evicted)
 		return;
 	sb_adds(out, "note:");
@@ -390,7 +393,9 @@ const struct command cmd_faults = {
 	"  THP         faults that mapped a transparent huge page\n"
 	"  ERR         faults that ended in SIGSEGV, SIGBUS or out of memory\n"
 	"A note follows when the module missed faults (missed, unlisted, table_full,\n"
-	"evicted in 'vmastat summary'); with --json it goes to standard error.\n"
+	"evicted in 'vmastat summary'), and when it counts COW, SWAPIN and THP for\n"
+	"tracked processes only (module parameter classify_all=N); with --json it\n"
+	"goes to standard error.\n"
 	"\n"
 	"JSON keys: pid, comm, flags (an array of exited, tracked, children),\n"
 	"start_ns, exit_ns (CLOCK_BOOTTIME nanoseconds, 0 while live) and counts:\n"

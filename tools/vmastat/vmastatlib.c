@@ -40,6 +40,25 @@ static void seterr(struct vms *v, const char *fmt, ...)
 	va_end(ap);
 }
 
+int vms_param_bool(const char *name)
+{
+	char path[PATH_MAX], c = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), SYS_MODULE "/parameters/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, &c, 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	if (c != 'Y' && c != 'N')
+		return -EINVAL;
+	return c == 'Y';
+}
+
 void vms_init(struct vms *v)
 {
 	memset(v, 0, sizeof(*v));

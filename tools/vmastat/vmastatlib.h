@@ -76,6 +76,12 @@ int vms_query_open(struct vms *v);
 /* The module's global counters (VMASTAT_IOC_SUMMARY). */
 int vms_summary(struct vms *v, struct vmastat_summary *s);
 
+/*
+ * A boolean module parameter (/sys/module/vmastat/parameters/@name):
+ * 1 or 0, or -errno when it cannot be read (a module without it: -ENOENT).
+ */
+int vms_param_bool(const char *name);
+
 /* Process entries (VMASTAT_IOC_PROCS); comm always NUL-terminated. */
 struct vms_procs {
 	struct vmastat_proc *proc;
