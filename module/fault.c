@@ -141,6 +141,7 @@ enum vmastat_slot_state {
  * struct vmastat_slot - one process in the fault table
  * @state:	enum vmastat_slot_state, published with release semantics
  * @tgid:	its TGID in the initial PID namespace
+ * @key:	@state and @tgid in one word, as the fault path reads them
  * @start_ns:	the group leader's start time (CLOCK_BOOTTIME)
  * @exit_ns:	when it exited, 0 while live
  * @comm:	command name at fork, exec and exit
@@ -148,8 +149,13 @@ enum vmastat_slot_state {
  * @exited:	on vmastat_exited_list while exited
  */
 struct vmastat_slot {
-	u32 state;
-	pid_t tgid;
+	union {
+		struct {
+			u32 state;
+			pid_t tgid;
+		};
+		u64 key;
+	};
 	u64 start_ns;
 	u64 exit_ns;
 	char comm[TASK_COMM_LEN];
@@ -177,7 +183,7 @@ static DEFINE_PER_CPU(struct vmastat_pcpu, vmastat_pcpu);
 
 static struct vmastat_slot *vmastat_slots;
 static unsigned int vmastat_nslots;
-static unsigned int vmastat_slot_bits;
+static unsigned int vmastat_slot_shift;	/* 32 - log2(vmastat_nslots) */
 static DEFINE_RAW_SPINLOCK(vmastat_table_lock);
 static LIST_HEAD(vmastat_exited_list);
 static unsigned int vmastat_nr_live;
@@ -222,20 +228,52 @@ static __always_inline u32 vmastat_fault_kind(struct vm_area_struct *vma)
 	return VMASTAT_FK_FILE;
 }
 
+/* Where @tgid's probe starts: hash_32(tgid, log2(vmastat_nslots)). */
+static __always_inline unsigned int vmastat_slot_hash(pid_t tgid)
+{
+	return (u32)(tgid * GOLDEN_RATIO_32) >> vmastat_slot_shift;
+}
+
+/* struct vmastat_slot.key of a slot in @state for @tgid */
+static __always_inline u64 vmastat_slot_key(u32 state, pid_t tgid)
+{
+	BUILD_BUG_ON(offsetof(struct vmastat_slot, key) !=
+		     offsetof(struct vmastat_slot, state));
+#ifdef __LITTLE_ENDIAN
+	return (u64)(u32)tgid << 32 | state;
+#else
+	return (u64)state << 32 | (u32)tgid;
+#endif
+}
+
+/* the state in a struct vmastat_slot.key */
+static __always_inline u32 vmastat_key_state(u64 key)
+{
+#ifdef __LITTLE_ENDIAN
+	return (u32)key;
+#else
+	return key >> 32;
+#endif
+}
+
 static __always_inline int vmastat_slot_find(pid_t tgid)
 {
-	unsigned int i = hash_32(tgid, vmastat_slot_bits);
+	unsigned int i = vmastat_slot_hash(tgid);
+	u64 want = vmastat_slot_key(VMASTAT_SLOT_LIVE, tgid);
 	unsigned int n;
 
 	for (n = 0; n < VMASTAT_PROBE_MAX; n++) {
 		struct vmastat_slot *s = &vmastat_slots[i];
-		/* pairs with the release in vmastat_slot_insert() */
-		u32 state = smp_load_acquire(&s->state);
+		/*
+		 * State and TGID in one load, acquiring what the release in
+		 * vmastat_slot_insert() published with the state.
+		 */
+		u64 key = smp_load_acquire(&s->key);
 
-		if (state == VMASTAT_SLOT_EMPTY)
-			return -1;
-		if (state == VMASTAT_SLOT_LIVE && READ_ONCE(s->tgid) == tgid)
+		if (key == want)
 			return i;
+		if (vmastat_key_state(key) == VMASTAT_SLOT_EMPTY)
+			return -1;
 		i = (i + 1) & (vmastat_nslots - 1);
 	}
 	return -1;
@@ -279,7 +317,7 @@ static bool vmastat_evict_oldest(void)
  */
 static unsigned int vmastat_slot_free_near(pid_t tgid)
 {
-	unsigned int i = hash_32(tgid, vmastat_slot_bits);
+	unsigned int i = vmastat_slot_hash(tgid);
 	unsigned int n, oldest = -1U;
 
 	for (n = 0; n < VMASTAT_PROBE_MAX; n++) {
@@ -685,7 +723,7 @@ static int vmastat_clock_choose(void)
  * @slot:	the current process's slot, -1 if none
  * @kind:	enum vmastat_fault_kind
  * @pte:	VMASTAT_PTE_*: what the page table held at entry
- * @timed:	@t0 is valid
+ * @timed:	the process was tracked at entry: @t0 is valid
  */
 struct vmastat_fault_data {
 	u64 t0;
@@ -1143,7 +1181,11 @@ static __always_inline void vmastat_leave(struct vmastat_fault_data *d,
 			evflags |= VMASTAT_EV_REMOTE;
 	}
 
-	t = vmastat_slot_trk(d->slot);
+	/*
+	 * Only a fault that began tracked is recorded (one that began just
+	 * before tracking started has no start time), if still tracked.
+	 */
+	t = d->timed ? vmastat_slot_trk(d->slot) : NULL;
 	/* a user fault's SIGSEGV is recorded by vmastat_signal_probe() */
 	if (unlikely(t) &&
 	    !(outcome == VMASTAT_OUTCOME_SEGV && !vmastat_fd_gup(d)))
@@ -2415,7 +2457,7 @@ static int vmastat_tables_alloc(void)
 
 	/* at most half full, so that probes stay short */
 	vmastat_nslots = roundup_pow_of_two(max_procs * 2);
-	vmastat_slot_bits = ilog2(vmastat_nslots);
+	vmastat_slot_shift = 32 - ilog2(vmastat_nslots);
 	vmastat_slots = kvcalloc(vmastat_nslots, sizeof(*vmastat_slots),
 				 GFP_KERNEL);
 	if (!vmastat_slots)
