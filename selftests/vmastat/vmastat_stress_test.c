@@ -1334,7 +1334,7 @@ static int test_unload_mid_fault(char *why, size_t wsize)
 	struct unloader u = { 0 };
 	long pg = sysconf(_SC_PAGESIZE);
 	char path[96], stack[4096], val[16] = "";
-	ssize_t n;
+	ssize_t n = 0;
 	bool ok = true, waited;
 	struct pollfd pfd;
 	struct uffd_msg msg;
@@ -1372,14 +1372,18 @@ static int test_unload_mid_fault(char *why, size_t wsize)
 		say("mid-fault unload: no userfaultfd event for the read");
 		ok = false;
 	}
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", atomic_load(&m.tid));
-	for (t = hu_now(); hu_now() - t < 5; hu_sleep_ms(5))
-		if (read_text(path, stack, sizeof(stack)) > 0 && strstr(stack, ") S "))
-			break;
-
-	/* its stack goes through vmastat_direct_fault() to the page-fault entry */
+	/*
+	 * Its stack goes through vmastat_direct_fault() to the page-fault
+	 * entry.  The task shows state S from set_current_state() on, while
+	 * it still runs on its way to schedule(); a running task's stack
+	 * reads empty (or stale), so read until it has left the CPU.
+	 */
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stack", atomic_load(&m.tid));
-	n = read_text(path, stack, sizeof(stack));
+	for (t = hu_now(); hu_now() - t < 5; hu_sleep_ms(5)) {
+		n = read_text(path, stack, sizeof(stack));
+		if (n > 0 && strstr(stack, "handle_userfault"))
+			break;
+	}
 	if (n <= 0) {
 		say("mid-fault unload: cannot read %s: %s", path,
 		    n ? strerror(-n) : "empty");
