@@ -6,7 +6,8 @@
 # stops itself) and compare its JSON, mapping by mapping and field by field,
 # with /proc/PID/smaps, /proc/PID/status and /proc/PID/stat, and kinds with
 # the module's maps file.  Then its exit codes: 2 for a bad PID, 1 for a
-# process that is gone.
+# process that is gone, and the note of 'vmastat faults' with
+# classify_all=N.
 #
 # The tool is $VMASTAT_TOOL, else ../../tools/vmastat/vmastat from here.
 
@@ -301,5 +302,29 @@ check "maps (no PID) -> 2" exit_code 2 maps
 check "maps exited PID -> 1" exit_code 1 maps "$dead"
 check "status exited PID -> 1" exit_code 1 status "$dead"
 check "maps exited PID --json -> 1" exit_code 1 maps "$dead" --json
+
+# 'vmastat faults' notes when COW, swap-in and THP count tracked processes
+# only (classify_all=N): after the table, or on stderr with --json.
+classify_note() {
+	local p=/sys/module/vmastat/parameters/classify_all old rc=0
+	old=$(cat "$p") || return 1
+	if [ "$old" = Y ]; then
+		"$tool" faults >"$tmp/out" 2>&1 || { log "vmastat faults failed"; rc=1; }
+		if grep -q classify_all "$tmp/out"; then
+			log "a classify_all note with classify_all=Y"
+			rc=1
+		fi
+	fi
+	echo N >"$p" || return 1
+	"$tool" faults >"$tmp/out" 2>&1 || { log "vmastat faults failed"; rc=1; }
+	grep -q '^note: classify_all=N' "$tmp/out" || { log "no note after the table"; rc=1; }
+	"$tool" faults --json >"$tmp/out" 2>"$tmp/err" || { log "vmastat faults --json failed"; rc=1; }
+	grep -q 'classify_all=N' "$tmp/err" || { log "no note on stderr with --json"; rc=1; }
+	"$python" -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/out" ||
+		{ log "--json output is not JSON"; rc=1; }
+	echo "$old" >"$p"
+	return $rc
+}
+check "faults: note while classify_all=N" classify_note
 
 exit $failed
