@@ -2194,29 +2194,46 @@ int vmastat_events_take(struct vmastat_tracked *t, struct vmastat_event *ev,
 
 	if (mutex_lock_interruptible(&t->read_mutex))
 		return -EINTR;
+	/*
+	 * Merge the CPUs' rings by time: take the ring whose oldest event is
+	 * the oldest of all (the first CPU's on a tie), and from it every
+	 * event older than the oldest of the other rings, in one go.  With
+	 * one CPU producing, a call scans the rings once.
+	 */
 	while (n < max) {
 		struct vmastat_ring *best = NULL;
-		u64 best_time = 0;
+		u64 best_time = 0, best_head = 0, next_time = U64_MAX;
+		u64 tail;
 
 		for_each_possible_cpu(cpu) {
 			struct vmastat_ring *r = per_cpu_ptr(t->ring, cpu);
-			const struct vmastat_event *e;
+			/* the events below head are complete: see producer */
+			u64 head = smp_load_acquire(&r->head);
+			u64 time;
 
-			/* the event below head is complete: see producer */
-			if (smp_load_acquire(&r->head) == r->tail)
+			if (head == r->tail)
 				continue;
-			e = &r->ev[r->tail & (ring_entries - 1)];
-			if (!best || e->time_ns < best_time) {
+			time = r->ev[r->tail & (ring_entries - 1)].time_ns;
+			if (!best || time < best_time) {
+				if (best)
+					next_time = min(next_time, best_time);
 				best = r;
-				best_time = e->time_ns;
+				best_time = time;
+				best_head = head;
+			} else {
+				next_time = min(next_time, time);
 			}
 		}
 		if (!best)
 			break;
-		ev[n] = best->ev[best->tail & (ring_entries - 1)];
-		/* the copy is done before the producer may reuse the slot */
-		smp_store_release(&best->tail, best->tail + 1);
-		n++;
+		tail = best->tail;
+		do {
+			ev[n++] = best->ev[tail & (ring_entries - 1)];
+			tail++;
+		} while (n < max && tail != best_head &&
+			 best->ev[tail & (ring_entries - 1)].time_ns < next_time);
+		/* the copies are done before the producer may reuse the slots */
+		smp_store_release(&best->tail, tail);
 	}
 	mutex_unlock(&t->read_mutex);
 	if (!n && READ_ONCE(t->dead))
