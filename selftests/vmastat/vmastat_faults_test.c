@@ -527,12 +527,12 @@ static int child_anon(void *arg)
 	return 0;
 }
 
-TEST_F_TIMEOUT(fa, anon_write_and_zero_page_cow, 60)
+/* child_anon, tracked: every class per mapping and for the process */
+static void anon_tracked(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(fa) *self)
 {
 	struct meas m0, m1, m2;
 
-	if (self->skip)
-		return;
 	start(_metadata, self, child_anon, true, 0, &m0);
 	step(_metadata, self, &m1, "mapped");
 	step(_metadata, self, &m2, "touched");
@@ -550,6 +550,13 @@ TEST_F_TIMEOUT(fa, anon_write_and_zero_page_cow, 60)
 	EXPECT_LE(2 * N, DELTA(&m1, &m2, write));
 	EXPECT_LE(N, DELTA(&m1, &m2, read));
 	EXPECT_LE(N, DELTA(&m1, &m2, cow));
+}
+
+TEST_F_TIMEOUT(fa, anon_write_and_zero_page_cow, 60)
+{
+	if (self->skip)
+		return;
+	anon_tracked(_metadata, self);
 }
 
 /*
@@ -589,28 +596,10 @@ TEST_F_TIMEOUT(fa, classify_all_n_untracked, 60)
 
 TEST_F_TIMEOUT(fa, classify_all_n_tracked, 60)
 {
-	struct meas m0, m1, m2;
-
 	if (self->skip)
 		return;
 	classify_all_off(_metadata, self);
-	start(_metadata, self, child_anon, true, 0, &m0);
-	step(_metadata, self, &m1, "mapped");
-	step(_metadata, self, &m2, "touched");
-	get_maps(_metadata, self, self->pid);
-	check_vma(_metadata, self, self->sh->a[0], "first writes",
-		  WANT(.minor = N, .major = 0, .read = 0, .write = N,
-		       .exec = 0, .gup = 0, .cow = 0, .swapin = 0, .thp = 0,
-		       .segv = 0, .sigbus = 0,
-		       .kinds = 1 << VMASTAT_FK_ANON));
-	check_vma(_metadata, self, self->sh->a[1], "zero page, then writes",
-		  WANT(.minor = 2 * N, .major = 0, .read = N, .write = N,
-		       .exec = 0, .gup = 0, .cow = N, .swapin = 0, .thp = 0,
-		       .kinds = 1 << VMASTAT_FK_ANON));
-	EXPECT_LE(3 * N, DELTA(&m1, &m2, anon_minor));
-	EXPECT_LE(2 * N, DELTA(&m1, &m2, write));
-	EXPECT_LE(N, DELTA(&m1, &m2, read));
-	EXPECT_LE(N, DELTA(&m1, &m2, cow));
+	anon_tracked(_metadata, self);
 }
 
 /* a file on a disk filesystem: page-cache hits, then misses */
