@@ -196,4 +196,23 @@ static inline int vmastat_direct_unregister(struct ftrace_ops *ops,
 #endif
 #endif /* VMASTAT_DIRECT */
 
+/*
+ * The callbacks on the functions that handle COW, swap-in and THP faults
+ * (module/fault.c, "Marks") read their first argument from the registers
+ * ftrace saved: ftrace_regs_get_argument() (6.6+); before it, x86-64's
+ * struct ftrace_regs is a struct pt_regs with the arguments filled in.
+ */
+#ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
+#include <linux/ftrace.h>
+
+#if defined(ftrace_regs_get_argument)
+#define VMASTAT_MARKS_HOOKS
+#define vmastat_fregs_arg0(fregs)	ftrace_regs_get_argument(fregs, 0)
+#elif defined(CONFIG_X86_64)
+#define VMASTAT_MARKS_HOOKS
+#define vmastat_fregs_arg0(fregs) \
+	regs_get_kernel_argument(&(fregs)->regs, 0)
+#endif
+#endif
+
 #endif /* _VMASTAT_COMPAT_H */

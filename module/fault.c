@@ -111,7 +111,11 @@ MODULE_PARM_DESC(direct, "the hook on handle_mm_fault(): 1 an ftrace direct call
 
 static bool classify_all = true;
 module_param(classify_all, bool, 0644);
-MODULE_PARM_DESC(classify_all, "Y (default): read each fault's page-table entry first, so that COW, swap-in and THP faults are counted for every process; N: for tracked processes only, which spares the others some 80 instructions per fault");
+MODULE_PARM_DESC(classify_all, "Y (default): COW, swap-in and THP faults are counted for every process; N: for tracked processes only, which with classify_hooks=N spares the others a page-table read, some 70 instructions per fault");
+
+static bool classify_hooks = true;
+module_param(classify_hooks, bool, 0444);
+MODULE_PARM_DESC(classify_hooks, "Y (default): tell COW, swap-in and THP faults by ftrace callbacks on the kernel functions that handle them, where the kernel allows; N: by reading each fault's page-table entry when it begins; reads back as the choice");
 
 static unsigned int maxactive;
 module_param(maxactive, uint, 0444);
@@ -932,6 +936,288 @@ static struct vmastat_tracked *vmastat_slot_trk(int slot)
 	return rcu_dereference_sched(vmastat_slots[slot].trk);
 }
 
+/* ---- marks: the rare classes, told by the functions that handle them ---- */
+
+/*
+ * Reading each fault's page-table entry at entry (vmastat_peek()) costs a
+ * first-touch fault some 70 instructions, to tell the few faults that are
+ * COW, swap-in or THP.  Where ftrace can call the module at the start of the
+ * kernel functions that handle those, do_wp_page() (a write to a present
+ * read-only entry), do_swap_page() (a swap entry), do_huge_pmd_anonymous_page()
+ * and do_set_pmd() (a huge page may be mapped), a callback there leaves a
+ * mark for the faulting task, and handle_mm_fault()'s return takes it.  The
+ * fault path then reads no page table, and pays a load and a branch while no
+ * mark is held.
+ *
+ * A mark is for one fault: the task, the address and the flags the fault
+ * began with.  The return takes the task's mark whatever it holds, so that
+ * a mark left by a fault that did not return through vmastat (one that began
+ * while the module loaded) lasts until the task's next fault or exit.
+ */
+#define VMASTAT_MARKS		512
+#define VMASTAT_MARK_PROBE	16
+/* The flags a mark compares: the kernel adds others on the way down. */
+#define VMASTAT_MARK_FLAGS	(FAULT_FLAG_WRITE | FAULT_FLAG_TRIED | \
+				 FAULT_FLAG_INSTRUCTION | FAULT_FLAG_UNSHARE)
+
+/**
+ * struct vmastat_mark - the rare class of one fault in progress
+ * @task:	the faulting task, NULL when the entry is free
+ * @address:	the address the fault began with
+ * @flags:	its FAULT_FLAG_*, those in VMASTAT_MARK_FLAGS
+ * @bits:	VMASTAT_PTE_*
+ */
+struct vmastat_mark {
+	struct task_struct *task;
+	unsigned long address;
+	unsigned int flags;
+	u8 bits;
+};
+
+static struct vmastat_mark vmastat_marks[VMASTAT_MARKS];
+/* Marks held: the return looks for one only when this is not 0. */
+static atomic_t vmastat_nr_marks;
+/* Marks that found no free entry: their faults lost their class. */
+static atomic_long_t vmastat_marks_lost;
+/* On when the marks' callbacks are not in place: the entry reads the PTE. */
+static DEFINE_STATIC_KEY_TRUE(vmastat_peek_on);
+
+static __always_inline unsigned int vmastat_mark_hash(struct task_struct *t)
+{
+	return hash_ptr(t, ilog2(VMASTAT_MARKS));
+}
+
+/**
+ * vmastat_marks_lost_read() - faults whose class found no room for a mark
+ *
+ * Such a fault is counted, but not as COW, swap-in or THP.
+ *
+ * Return: how many since the module loaded.
+ */
+unsigned long vmastat_marks_lost_read(void)
+{
+	return atomic_long_read(&vmastat_marks_lost);
+}
+
+/* Take the mark of the fault @d of current, if it left one. */
+static noinline u8 vmastat_mark_take(const struct vmastat_fault_data *d)
+{
+	unsigned int i = vmastat_mark_hash(current);
+	unsigned int n;
+
+	for (n = 0; n < VMASTAT_MARK_PROBE; n++) {
+		struct vmastat_mark *m = &vmastat_marks[i];
+
+		if (READ_ONCE(m->task) == current) {
+			u8 bits = 0;
+
+			if (m->address == d->address &&
+			    m->flags == (d->flags & VMASTAT_MARK_FLAGS))
+				bits = m->bits;
+			/* the fields are read before the entry is free */
+			smp_store_release(&m->task, NULL);
+			atomic_dec(&vmastat_nr_marks);
+			return bits;
+		}
+		i = (i + 1) & (VMASTAT_MARKS - 1);
+	}
+	return 0;
+}
+
+/* A task that exits in a fault that did not return through vmastat. */
+static void vmastat_mark_drop(struct task_struct *p)
+{
+	unsigned int i = vmastat_mark_hash(p);
+	unsigned int n;
+
+	for (n = 0; n < VMASTAT_MARK_PROBE; n++) {
+		struct vmastat_mark *m = &vmastat_marks[i];
+
+		if (READ_ONCE(m->task) == p) {
+			WRITE_ONCE(m->task, NULL);
+			atomic_dec(&vmastat_nr_marks);
+			return;
+		}
+		i = (i + 1) & (VMASTAT_MARKS - 1);
+	}
+}
+
+#ifdef VMASTAT_MARKS_HOOKS
+/*
+ * Whether current's faults get their rare classes: all processes', or with
+ * classify_all=N the tracked ones' only (as vmastat_enter() decides it).
+ */
+static bool vmastat_mark_wanted(void)
+{
+	int slot;
+
+	if (READ_ONCE(classify_all))
+		return true;
+	slot = vmastat_slot_find(current->tgid);
+	return !!vmastat_slot_trk(slot);
+}
+
+/*
+ * Leave @bits for the fault @vmf of current.  A swap-in that then copies
+ * the page (do_swap_page() calls do_wp_page()) stays a swap-in, as the
+ * entry's PTE said.  Runs with preemption disabled.
+ */
+static void vmastat_mark(const struct vm_fault *vmf, u8 bits)
+{
+	unsigned int i = vmastat_mark_hash(current);
+	unsigned int n;
+
+	for (n = 0; n < VMASTAT_MARK_PROBE; n++) {
+		struct vmastat_mark *m = &vmastat_marks[i];
+		struct task_struct *t = READ_ONCE(m->task);
+
+		if (t == current) {
+			if (m->address != vmf->real_address ||
+			    m->flags != (vmf->flags & VMASTAT_MARK_FLAGS)) {
+				/* left by a fault that did not return here */
+				m->address = vmf->real_address;
+				m->flags = vmf->flags & VMASTAT_MARK_FLAGS;
+				m->bits = bits;
+			} else if (!(m->bits & VMASTAT_PTE_SWAP)) {
+				m->bits |= bits;
+			}
+			return;
+		}
+		if (!t && !cmpxchg(&m->task, NULL, current)) {
+			m->address = vmf->real_address;
+			m->flags = vmf->flags & VMASTAT_MARK_FLAGS;
+			m->bits = bits;
+			atomic_inc(&vmastat_nr_marks);
+			return;
+		}
+		i = (i + 1) & (VMASTAT_MARKS - 1);
+	}
+	atomic_long_inc(&vmastat_marks_lost);
+}
+
+/* do_wp_page(): a write fault on a present entry that is not writable. */
+static void notrace vmastat_wp_fn(unsigned long ip, unsigned long pip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
+{
+	const struct vm_fault *vmf = (void *)vmastat_fregs_arg0(fregs);
+
+	/* not FAULT_FLAG_UNSHARE, not a shared mapping's write notification */
+	if (!(vmf->flags & FAULT_FLAG_WRITE) ||
+	    (vmf->vma->vm_flags & VM_SHARED) || !vmastat_mark_wanted())
+		return;
+	vmastat_mark(vmf, VMASTAT_PTE_COW);
+}
+
+/* do_swap_page(): any entry that is not present and not none. */
+static void notrace vmastat_swap_fn(unsigned long ip, unsigned long pip,
+				    struct ftrace_ops *op,
+				    struct ftrace_regs *fregs)
+{
+	const struct vm_fault *vmf = (void *)vmastat_fregs_arg0(fregs);
+
+	/* a swap entry: not a migration, device or marker entry */
+	if (non_swap_entry(pte_to_swp_entry(vmf->orig_pte)) ||
+	    !vmastat_mark_wanted())
+		return;
+	vmastat_mark(vmf, VMASTAT_PTE_SWAP);
+}
+
+/*
+ * do_huge_pmd_anonymous_page(), do_set_pmd(): the fault may map a huge
+ * page; vmastat_count_more() looks at the PMD when the fault is done.
+ */
+static void notrace vmastat_thp_fn(unsigned long ip, unsigned long pip,
+				   struct ftrace_ops *op,
+				   struct ftrace_regs *fregs)
+{
+	const struct vm_fault *vmf = (void *)vmastat_fregs_arg0(fregs);
+
+	if (!vmastat_mark_wanted())
+		return;
+	vmastat_mark(vmf, VMASTAT_PTE_PMD_NONE | VMASTAT_PTE_THP_OK);
+}
+
+/**
+ * struct vmastat_mark_hook - an ftrace callback that leaves marks
+ * @func:	the kernel function
+ * @thp:	one that only a kernel with THP has
+ * @ops:	its ftrace_ops
+ * @filtered:	@ops has a filter to free
+ * @on:		registered
+ */
+struct vmastat_mark_hook {
+	const char *func;
+	bool thp;
+	struct ftrace_ops ops;
+	bool filtered;
+	bool on;
+};
+
+static struct vmastat_mark_hook vmastat_mark_hooks[] = {
+	{ .func = "do_wp_page", .ops.func = vmastat_wp_fn },
+	{ .func = "do_swap_page", .ops.func = vmastat_swap_fn },
+	{ .func = "do_huge_pmd_anonymous_page", .thp = true,
+	  .ops.func = vmastat_thp_fn },
+	{ .func = "do_set_pmd", .thp = true, .ops.func = vmastat_thp_fn },
+};
+
+static void vmastat_marks_stop(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmastat_mark_hooks); i++) {
+		struct vmastat_mark_hook *h = &vmastat_mark_hooks[i];
+
+		if (h->on)
+			unregister_ftrace_function(&h->ops);
+		/* it frees the hashes without forgetting them: once only */
+		if (h->filtered)
+			ftrace_free_filter(&h->ops);
+		h->on = false;
+		h->filtered = false;
+	}
+}
+
+static int vmastat_marks_start(void)
+{
+	char buf[32];
+	int err = 0, i;
+
+	for (i = 0; i < ARRAY_SIZE(vmastat_mark_hooks); i++) {
+		struct vmastat_mark_hook *h = &vmastat_mark_hooks[i];
+
+		/* without THP no fault maps a huge page */
+		if (h->thp && !IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+			continue;
+		/* the filter's parser may write into its argument */
+		strscpy(buf, h->func, sizeof(buf));
+		h->filtered = true;
+		err = ftrace_set_filter(&h->ops, (unsigned char *)buf,
+					strlen(buf), 1);
+		if (!err)
+			err = register_ftrace_function(&h->ops);
+		if (err) {
+			pr_info("no ftrace callback on %s (%d): reading each fault's PTE instead\n",
+				h->func, err);
+			vmastat_marks_stop();
+			return err;
+		}
+		h->on = true;
+	}
+	return 0;
+}
+#else
+static int vmastat_marks_start(void)
+{
+	return -EOPNOTSUPP;
+}
+
+static void vmastat_marks_stop(void)
+{
+}
+#endif
+
 static struct vmastat_attr *vmastat_attr_get(struct vmastat_tracked *t,
 					     unsigned long addr)
 {
@@ -1044,8 +1330,11 @@ static noinline void vmastat_track_fault(struct vmastat_tracked *t,
 }
 
 /*
- * What the fault's entry records for its return: the handlers of both hooks
- * (kretprobe, direct call) run with preemption disabled.
+ * What the fault's entry records for its return.  The kretprobe's handler
+ * runs with preemption disabled; the direct call's does not, and disables
+ * it only around what needs it: the page-table read (under RCU) and the
+ * clock (per CPU).  The slot table lives as long as the module, and a
+ * slot's tracking data is only tested for NULL here.
  */
 static __always_inline void vmastat_enter(struct vmastat_fault_data *d,
 					  struct vm_area_struct *vma,
@@ -1059,12 +1348,19 @@ static __always_inline void vmastat_enter(struct vmastat_fault_data *d,
 	d->slot = vmastat_slot_find(current->tgid);
 	d->kind = vmastat_fault_kind(vma);
 	d->uregs = uregs;
-	d->timed = !!vmastat_slot_trk(d->slot);
+	d->timed = d->slot >= 0 && rcu_access_pointer(vmastat_slots[d->slot].trk);
 	d->pte = 0;
-	if (d->timed || READ_ONCE(classify_all))
+	if (static_branch_unlikely(&vmastat_peek_on) &&
+	    (d->timed || READ_ONCE(classify_all))) {
+		preempt_disable_notrace();
 		d->pte = vmastat_peek(vma, address, flags);
-	if (d->timed)
+		preempt_enable_notrace();
+	}
+	if (d->timed) {
+		preempt_disable_notrace();
 		d->t0 = vmastat_now();
+		preempt_enable_notrace();
+	}
 }
 
 static __always_inline void vmastat_count(u64 *tot, u64 *proc, unsigned int i)
@@ -1151,6 +1447,8 @@ static __always_inline void vmastat_leave(struct vmastat_fault_data *d,
 	BUILD_BUG_ON(VMASTAT_FC(read) + VMASTAT_ACCESS_WRITE != VMASTAT_FC(write));
 	BUILD_BUG_ON(VMASTAT_FC(read) + VMASTAT_ACCESS_EXEC != VMASTAT_FC(exec));
 	BUILD_BUG_ON(VMASTAT_OUTCOME_MINOR + 1 != VMASTAT_OUTCOME_MAJOR);
+	if (unlikely(atomic_read(&vmastat_nr_marks)))
+		d->pte |= vmastat_mark_take(d);
 	pc->hits++;
 	if (d->flags & FAULT_FLAG_INSTRUCTION)
 		access = VMASTAT_ACCESS_EXEC;
@@ -1251,9 +1549,7 @@ vmastat_direct_fault(struct vm_area_struct *vma, unsigned long address,
 	vm_fault_t ret;
 
 	this_cpu_inc(vmastat_in_fault);
-	preempt_disable_notrace();
 	vmastat_enter(&d, vma, address, flags, regs);
-	preempt_enable_notrace();
 	ret = vmastat_hmf_body(vma, address, flags, regs);
 	preempt_disable_notrace();
 	vmastat_leave(&d, ret);
@@ -1392,6 +1688,8 @@ static void vmastat_exit_probe(void *data, struct task_struct *p)
 	struct vmastat_slot *s;
 	int slot;
 
+	if (unlikely(atomic_read(&vmastat_nr_marks)))
+		vmastat_mark_drop(p);
 	/* Only the last thread of the group: live counts threads left. */
 	if (atomic_read(&p->signal->live))
 		return;
@@ -2538,6 +2836,16 @@ int vmastat_fault_init(void)
 		goto err_free_tables;
 	vmastat_slots_populate();
 
+	/*
+	 * The marks' callbacks go in before the hook, so that every fault the
+	 * hook sees began with them in place; and the static key is flipped
+	 * before vmastat_direct_fault() can run.
+	 */
+	if (classify_hooks && !vmastat_marks_start())
+		static_branch_disable(&vmastat_peek_on);
+	else
+		classify_hooks = false;
+
 	if (direct) {
 		err = vmastat_direct_start();
 		if (!err) {
@@ -2548,7 +2856,7 @@ int vmastat_fault_init(void)
 		if (direct == 1) {
 			pr_err("cannot hook handle_mm_fault with a direct call: %d\n",
 			       err);
-			goto err_unregister_tps;
+			goto err_stop_marks;
 		}
 		pr_info("no direct call on handle_mm_fault (%d): using a kretprobe\n",
 			err);
@@ -2559,11 +2867,12 @@ int vmastat_fault_init(void)
 	err = register_kretprobe(&vmastat_krp);
 	if (err) {
 		pr_err("cannot probe handle_mm_fault: %d\n", err);
-		goto err_unregister_tps;
+		goto err_stop_marks;
 	}
 	return 0;
 
-err_unregister_tps:
+err_stop_marks:
+	vmastat_marks_stop();
 	vmastat_tps_unregister();
 err_free_tables:
 	vmastat_tables_free();
@@ -2581,6 +2890,8 @@ void vmastat_fault_exit(void)
 	vmastat_stopping = true;
 	raw_spin_unlock_irqrestore(&vmastat_table_lock, irqflags);
 
+	/* the marks' callbacks first: no mark is left after the hook's end */
+	vmastat_marks_stop();
 	if (direct)
 		vmastat_direct_stop();
 	else
@@ -2590,6 +2901,9 @@ void vmastat_fault_exit(void)
 	vmastat_untrack(0);
 	vmastat_spares_free();
 	vmastat_tables_free();
+	if (atomic_long_read(&vmastat_marks_lost))
+		pr_warn("%ld faults lost their COW, swap-in or THP class: no room for a mark\n",
+			atomic_long_read(&vmastat_marks_lost));
 	if (atomic64_read(&vmastat_mem))
 		pr_err("%lld bytes not freed at unload\n",
 		       (long long)atomic64_read(&vmastat_mem));

@@ -36,6 +36,7 @@ int vmastat_untrack(pid_t nr);
 int vmastat_reset(pid_t nr);
 
 void vmastat_summary_fill(struct vmastat_summary *sum);
+unsigned long vmastat_marks_lost_read(void);
 bool vmastat_proc_next(unsigned int *pos, pid_t tgid, bool live_only,
 		       struct vmastat_proc *rec);
 int vmastat_proc_get(pid_t nr, struct vmastat_proc *rec);

@@ -113,6 +113,7 @@ static int vmastat_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "reset_ns %llu\n", sum.reset_ns);
 	seq_printf(m, "children_late %llu\n", sum.children_late);
 	seq_printf(m, "mem_bytes %llu\n", sum.mem_bytes);
+	seq_printf(m, "marks_lost %lu\n", vmastat_marks_lost_read());
 	for (i = 0; i < ARRAY_SIZE(vmastat_count_names); i++)
 		seq_printf(m, "total_%s %llu\n", vmastat_count_names[i],
 			   vmastat_count(c, i));
