@@ -728,6 +728,7 @@ static int vmastat_clock_choose(void)
  * @kind:	enum vmastat_fault_kind
  * @pte:	VMASTAT_PTE_*: what the page table held at entry
  * @timed:	the process was tracked at entry: @t0 is valid
+ * @small:	@kind, @pte and @timed, to set them in one store
  */
 struct vmastat_fault_data {
 	u64 t0;
@@ -736,10 +737,30 @@ struct vmastat_fault_data {
 	struct mm_struct *mm;
 	unsigned int flags;
 	int slot;
-	u8 kind;
-	u8 pte;
-	u8 timed;
+	/* set in one store at entry */
+	union {
+		struct {
+			u8 kind;
+			u8 pte;
+			u8 timed;
+		};
+		u32 small;
+	};
 };
+
+/* @kind, @pte and @timed of struct vmastat_fault_data as its @small */
+static __always_inline u32 vmastat_fd_small(u8 kind, u8 pte, u8 timed)
+{
+	BUILD_BUG_ON(offsetof(struct vmastat_fault_data, pte) !=
+		     offsetof(struct vmastat_fault_data, kind) + 1 ||
+		     offsetof(struct vmastat_fault_data, timed) !=
+		     offsetof(struct vmastat_fault_data, kind) + 2);
+#ifdef __LITTLE_ENDIAN
+	return kind | pte << 8 | timed << 16;
+#else
+	return kind << 24 | pte << 16 | timed << 8;
+#endif
+}
 
 /* Taken by the kernel for get_user_pages() rather than by a user access. */
 static __always_inline bool vmastat_fd_gup(const struct vmastat_fault_data *d)
@@ -1342,14 +1363,15 @@ static __always_inline void vmastat_enter(struct vmastat_fault_data *d,
 					  unsigned int flags,
 					  struct pt_regs *uregs)
 {
+	bool timed;
+
 	d->address = address;
 	d->flags = flags;
 	d->mm = vma->vm_mm;
 	d->slot = vmastat_slot_find(current->tgid);
-	d->kind = vmastat_fault_kind(vma);
 	d->uregs = uregs;
-	d->timed = d->slot >= 0 && rcu_access_pointer(vmastat_slots[d->slot].trk);
-	d->pte = 0;
+	timed = d->slot >= 0 && rcu_access_pointer(vmastat_slots[d->slot].trk);
+	d->small = vmastat_fd_small(vmastat_fault_kind(vma), 0, timed);
 	if (static_branch_unlikely(&vmastat_peek_on) &&
 	    (d->timed || READ_ONCE(classify_all))) {
 		preempt_disable_notrace();
