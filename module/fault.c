@@ -996,8 +996,13 @@ struct vmastat_mark {
 };
 
 static struct vmastat_mark vmastat_marks[VMASTAT_MARKS];
-/* Marks held: the return looks for one only when this is not 0. */
-static atomic_t vmastat_nr_marks;
+/*
+ * Marks held: the return looks for one only when this is not 0.  Every
+ * fault reads it and every COW or swap-in fault writes it: a cache line
+ * of its own, so that those writes do not evict what the fault path
+ * only reads.
+ */
+static atomic_t vmastat_nr_marks ____cacheline_aligned_in_smp;
 /* Marks that found no free entry: their faults lost their class. */
 static atomic_long_t vmastat_marks_lost;
 /* On when the marks' callbacks are not in place: the entry reads the PTE. */
