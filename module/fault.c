@@ -726,7 +726,8 @@ static int vmastat_clock_choose(void)
  * @flags:	FAULT_FLAG_*
  * @slot:	the current process's slot, -1 if none
  * @kind:	enum vmastat_fault_kind
- * @pte:	VMASTAT_PTE_*: what the page table held at entry
+ * @pte:	VMASTAT_PTE_*: what the page table held at entry (the peek);
+ *		with the marks 0, their class being taken at return
  * @timed:	the process was tracked at entry: @t0 is valid
  * @small:	@kind, @pte and @timed, to set them in one store
  */
