@@ -408,12 +408,25 @@ struct vmastat_attr {
 	atomic_t c[VMASTAT_AC_NR];
 };
 
+/*
+ * A CPU's ring: its header (head written by the CPU's fault path, tail by
+ * the reader) and, VMASTAT_RING_EVENTS bytes after it, ring_entries events.
+ * The rings of a process are one vmalloc_user() area, which
+ * VMASTAT_IOC_EVENTS_MAP lets its reader map: whatever the reader writes
+ * there, the fault path indexes the ring with head modulo ring_entries.
+ */
+#define VMASTAT_RING_EVENTS	PAGE_SIZE
+
 struct vmastat_ring {
-	u64 head;			/* written by the CPU's fault path */
-	u64 tail;			/* written by the reader */
-	u64 drops;
-	struct vmastat_event *ev;
+	struct vmastat_ring_header *hdr;
 };
+
+static __always_inline struct vmastat_event *
+vmastat_ring_ev(struct vmastat_ring_header *h, u64 i)
+{
+	return (struct vmastat_event *)((char *)h + VMASTAT_RING_EVENTS) +
+	       (i & (ring_entries - 1));
+}
 
 #define VMASTAT_HIST_NR	(VMASTAT_FK_MAX * 2 * VMASTAT_HIST_BUCKETS)
 
@@ -429,13 +442,15 @@ struct vmastat_ring {
  * @attr_mask:	entries in @attr minus one
  * @attr:	the per-address table
  * @hist:	per-CPU latency histograms, VMASTAT_HIST_NR counters
- * @ring:	per-CPU event rings
+ * @ring:	per-CPU event rings, pointing into @rings
+ * @rings:	the rings' memory: nr_cpu_ids rings of vmastat_ring_size()
+ * @mapped:	a VMASTAT_IOC_EVENTS_MAP file is open: it alone consumes
  * @waiters:	readers sleeping in @wait
  * @wait:	where readers of the event stream sleep
  * @wake:	wakes @wait from the fault path (which cannot take its lock),
  *		when wake_us is 0
  * @timer:	wakes @wait every wake_us while there are @waiters
- * @read_mutex:	one consumer of the rings at a time
+ * @read_mutex:	one consumer of the rings at a time; guards @mapped
  * @counted:	added to the module's memory counter
  */
 struct vmastat_tracked {
@@ -450,6 +465,8 @@ struct vmastat_tracked {
 	struct vmastat_attr *attr;
 	u64 __percpu *hist;
 	struct vmastat_ring __percpu *ring;
+	void *rings;
+	bool mapped;
 	atomic_t waiters;
 	wait_queue_head_t wait;
 	struct irq_work wake;
@@ -506,31 +523,33 @@ static void vmastat_waiter_add(struct vmastat_tracked *t)
 			      HRTIMER_MODE_REL);
 }
 
+/* Bytes from one CPU's ring to the next in vmastat_tracked.rings. */
+static size_t vmastat_ring_size(void)
+{
+	return VMASTAT_RING_EVENTS +
+	       PAGE_ALIGN((size_t)ring_entries * sizeof(struct vmastat_event));
+}
+
 /* What vmastat_tracked_alloc() takes, for the module's memory counter. */
 static size_t vmastat_tracked_size(void)
 {
 	return sizeof(struct vmastat_tracked) +
 	       (size_t)attr_entries * sizeof(struct vmastat_attr) +
 	       (size_t)num_possible_cpus() *
-	       (VMASTAT_HIST_NR * sizeof(u64) + sizeof(struct vmastat_ring) +
-		(size_t)ring_entries * sizeof(struct vmastat_event));
+	       (VMASTAT_HIST_NR * sizeof(u64) + sizeof(struct vmastat_ring)) +
+	       (size_t)nr_cpu_ids * vmastat_ring_size();
 }
 
 static void vmastat_tracked_free(struct vmastat_tracked *t)
 {
-	int cpu;
-
 	if (!t)
 		return;
 	if (t->counted)
 		atomic64_sub(vmastat_tracked_size(), &vmastat_mem);
 	irq_work_sync(&t->wake);
 	hrtimer_cancel(&t->timer);
-	if (t->ring) {
-		for_each_possible_cpu(cpu)
-			kvfree(per_cpu_ptr(t->ring, cpu)->ev);
-		free_percpu(t->ring);
-	}
+	vfree(t->rings);
+	free_percpu(t->ring);
 	free_percpu(t->hist);
 	kvfree(t->attr);
 	kfree(t);
@@ -570,15 +589,13 @@ static struct vmastat_tracked *vmastat_tracked_alloc(unsigned int shift)
 	t->attr = kvcalloc(attr_entries, sizeof(*t->attr), GFP_KERNEL);
 	t->hist = __alloc_percpu(VMASTAT_HIST_NR * sizeof(u64), sizeof(u64));
 	t->ring = alloc_percpu(struct vmastat_ring);
-	if (!t->attr || !t->hist || !t->ring)
+	/* zeroed, and mappable by remap_vmalloc_range() */
+	t->rings = vmalloc_user(nr_cpu_ids * vmastat_ring_size());
+	if (!t->attr || !t->hist || !t->ring || !t->rings)
 		goto err_free;
-	for_each_possible_cpu(cpu) {
-		struct vmastat_ring *r = per_cpu_ptr(t->ring, cpu);
-
-		r->ev = kvcalloc(ring_entries, sizeof(*r->ev), GFP_KERNEL);
-		if (!r->ev)
-			goto err_free;
-	}
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(t->ring, cpu)->hdr =
+			t->rings + cpu * vmastat_ring_size();
 	t->counted = true;
 	atomic64_add(vmastat_tracked_size(), &vmastat_mem);
 	return t;
@@ -1275,7 +1292,7 @@ static noinline void vmastat_track_fault(struct vmastat_tracked *t,
 {
 	u64 now = vmastat_now();
 	u64 latency = 0;
-	struct vmastat_ring *r;
+	struct vmastat_ring_header *h;
 	struct vmastat_event *ev;
 	u64 head;
 
@@ -1326,14 +1343,14 @@ static noinline void vmastat_track_fault(struct vmastat_tracked *t,
 		h[(d->kind * 2 + outcome) * VMASTAT_HIST_BUCKETS + b]++;
 	}
 
-	r = this_cpu_ptr(t->ring);
-	head = r->head;
+	h = this_cpu_read(t->ring->hdr);
+	head = h->head;
 	/* the reader is done with the slots below tail: pairs with its release */
-	if (head - smp_load_acquire(&r->tail) >= ring_entries) {
-		r->drops++;
+	if (head - smp_load_acquire(&h->tail) >= ring_entries) {
+		h->drops++;
 		return;
 	}
-	ev = &r->ev[head & (ring_entries - 1)];
+	ev = vmastat_ring_ev(h, head);
 	ev->time_ns = now;
 	ev->address = d->address;
 	ev->ip = d->uregs && user_mode(d->uregs) ?
@@ -1347,7 +1364,7 @@ static noinline void vmastat_track_fault(struct vmastat_tracked *t,
 	ev->pad = 0;
 	ev->flags = evflags;
 	/* publish the event: pairs with the reader's acquire of head */
-	smp_store_release(&r->head, head + 1);
+	smp_store_release(&h->head, head + 1);
 	if (wake_us)
 		return;		/* vmastat_timer_fn() wakes the readers */
 	/* Pairs with the barrier in set_current_state() of a reader. */
@@ -2188,13 +2205,13 @@ static void vmastat_tracked_zero(struct vmastat_tracked *t)
 	}
 	mutex_lock(&t->read_mutex);
 	for_each_possible_cpu(cpu) {
-		struct vmastat_ring *r = per_cpu_ptr(t->ring, cpu);
+		struct vmastat_ring_header *h = per_cpu_ptr(t->ring, cpu)->hdr;
 
 		memset(per_cpu_ptr(t->hist, cpu), 0,
 		       VMASTAT_HIST_NR * sizeof(u64));
-		WRITE_ONCE(r->drops, 0);
+		WRITE_ONCE(h->drops, 0);
 		/* queued events are discarded: consume up to the head */
-		smp_store_release(&r->tail, smp_load_acquire(&r->head));
+		smp_store_release(&h->tail, smp_load_acquire(&h->head));
 	}
 	mutex_unlock(&t->read_mutex);
 }
@@ -2331,7 +2348,7 @@ void vmastat_summary_fill(struct vmastat_summary *sum)
 		if (!t)
 			continue;
 		for_each_possible_cpu(cpu)
-			drops += READ_ONCE(per_cpu_ptr(t->ring, cpu)->drops);
+			drops += READ_ONCE(per_cpu_ptr(t->ring, cpu)->hdr->drops);
 	}
 	rcu_read_unlock();
 	sum->event_drops = drops;
@@ -2460,7 +2477,7 @@ static u64 vmastat_ring_drops(struct vmastat_tracked *t)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(t->ring, cpu)->drops);
+		sum += READ_ONCE(per_cpu_ptr(t->ring, cpu)->hdr->drops);
 	return sum;
 }
 
@@ -2480,10 +2497,10 @@ static bool vmastat_events_pending(struct vmastat_tracked *t)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct vmastat_ring *r = per_cpu_ptr(t->ring, cpu);
+		struct vmastat_ring_header *h = per_cpu_ptr(t->ring, cpu)->hdr;
 
 		/* pairs with the release in vmastat_track_fault() */
-		if (smp_load_acquire(&r->head) != r->tail)
+		if (smp_load_acquire(&h->head) != READ_ONCE(h->tail))
 			return true;
 	}
 	return false;
@@ -2497,7 +2514,8 @@ static bool vmastat_events_pending(struct vmastat_tracked *t)
  * @wait:	sleep until there is at least one
  * @drops:	out: events lost so far
  *
- * Return: the number of events, -EINTR, or -ESRCH when @t got untracked.
+ * Return: the number of events, -EINTR, -ESRCH when @t got untracked, or
+ * -EBUSY while its rings are mapped.
  */
 int vmastat_events_take(struct vmastat_tracked *t, struct vmastat_event *ev,
 			unsigned int max, bool wait, u64 *drops)
@@ -2520,6 +2538,10 @@ int vmastat_events_take(struct vmastat_tracked *t, struct vmastat_event *ev,
 
 	if (mutex_lock_interruptible(&t->read_mutex))
 		return -EINTR;
+	if (t->mapped) {
+		mutex_unlock(&t->read_mutex);
+		return -EBUSY;
+	}
 	/*
 	 * Merge the CPUs' rings by time: take the ring whose oldest event is
 	 * the oldest of all (the first CPU's on a tie), and from it every
@@ -2527,23 +2549,24 @@ int vmastat_events_take(struct vmastat_tracked *t, struct vmastat_event *ev,
 	 * one CPU producing, a call scans the rings once.
 	 */
 	while (n < max) {
-		struct vmastat_ring *best = NULL;
+		struct vmastat_ring_header *best = NULL;
 		u64 best_time = 0, best_head = 0, next_time = U64_MAX;
 		u64 tail;
 
 		for_each_possible_cpu(cpu) {
-			struct vmastat_ring *r = per_cpu_ptr(t->ring, cpu);
+			struct vmastat_ring_header *h =
+				per_cpu_ptr(t->ring, cpu)->hdr;
 			/* the events below head are complete: see producer */
-			u64 head = smp_load_acquire(&r->head);
+			u64 head = smp_load_acquire(&h->head);
 			u64 time;
 
-			if (head == r->tail)
+			if (head == h->tail)
 				continue;
-			time = r->ev[r->tail & (ring_entries - 1)].time_ns;
+			time = vmastat_ring_ev(h, h->tail)->time_ns;
 			if (!best || time < best_time) {
 				if (best)
 					next_time = min(next_time, best_time);
-				best = r;
+				best = h;
 				best_time = time;
 				best_head = head;
 			} else {
@@ -2554,10 +2577,10 @@ int vmastat_events_take(struct vmastat_tracked *t, struct vmastat_event *ev,
 			break;
 		tail = best->tail;
 		do {
-			ev[n++] = best->ev[tail & (ring_entries - 1)];
+			ev[n++] = *vmastat_ring_ev(best, tail);
 			tail++;
 		} while (n < max && tail != best_head &&
-			 best->ev[tail & (ring_entries - 1)].time_ns < next_time);
+			 vmastat_ring_ev(best, tail)->time_ns < next_time);
 		/* the copies are done before the producer may reuse the slots */
 		smp_store_release(&best->tail, tail);
 	}
@@ -2613,6 +2636,80 @@ void vmastat_events_watch(struct vmastat_tracked *t, bool on)
 		vmastat_waiter_add(t);
 	else
 		atomic_dec(&t->waiters);
+}
+
+/**
+ * vmastat_rings_claim() - make a mapping of the rings their one consumer
+ * @t:		tracking data
+ * @geo:	out: where the rings are in the mapping (nr_rings,
+ *		ring_entries, event_size, events_offset, ring_size, map_size)
+ *
+ * Until vmastat_rings_unclaim(), the rings are read only through the
+ * mapping, and readers are woken as for VMASTAT_EVENTS_WAIT.
+ *
+ * Return: 0, or -EBUSY when they already have one.
+ */
+int vmastat_rings_claim(struct vmastat_tracked *t,
+			struct vmastat_events_map *geo)
+{
+	mutex_lock(&t->read_mutex);
+	if (t->mapped) {
+		mutex_unlock(&t->read_mutex);
+		return -EBUSY;
+	}
+	t->mapped = true;
+	mutex_unlock(&t->read_mutex);
+	vmastat_waiter_add(t);
+
+	geo->nr_rings = nr_cpu_ids;
+	geo->ring_entries = ring_entries;
+	geo->event_size = sizeof(struct vmastat_event);
+	geo->events_offset = VMASTAT_RING_EVENTS;
+	geo->ring_size = vmastat_ring_size();
+	geo->map_size = (u64)nr_cpu_ids * vmastat_ring_size();
+	return 0;
+}
+
+/**
+ * vmastat_rings_unclaim() - the mapping's file is closed
+ * @t:	tracking data, claimed
+ *
+ * The reader may have left any tail: one out of reach of the head would
+ * make the fault path drop every event, so it is put back at the head.
+ */
+void vmastat_rings_unclaim(struct vmastat_tracked *t)
+{
+	int cpu;
+
+	atomic_dec(&t->waiters);
+	mutex_lock(&t->read_mutex);
+	for_each_possible_cpu(cpu) {
+		struct vmastat_ring_header *h = per_cpu_ptr(t->ring, cpu)->hdr;
+		/* pairs with the producer's release of head */
+		u64 head = smp_load_acquire(&h->head);
+
+		/* pairs with the producer's acquire of tail */
+		if (head - READ_ONCE(h->tail) > ring_entries)
+			smp_store_release(&h->tail, head);
+	}
+	t->mapped = false;
+	mutex_unlock(&t->read_mutex);
+}
+
+/**
+ * vmastat_rings_mmap() - map the rings of a claimed @t
+ * @t:		tracking data
+ * @vma:	the whole of a shared mapping at offset 0
+ *
+ * Return: 0, or -EINVAL for any other offset, length or a private mapping.
+ */
+int vmastat_rings_mmap(struct vmastat_tracked *t, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff ||
+	    vma->vm_end - vma->vm_start != (u64)nr_cpu_ids * vmastat_ring_size() ||
+	    !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	return remap_vmalloc_range(vma, t->rings, 0);
 }
 
 /* ---- per-address attribution, read side --------------------------------- */

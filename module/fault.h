@@ -13,6 +13,7 @@
 #include <linux/vmastat.h>
 
 struct file;
+struct vm_area_struct;
 struct vmastat_tracked;
 struct vmastat_granule;
 
@@ -50,6 +51,10 @@ u64 vmastat_events_drops(struct vmastat_tracked *t);
 void vmastat_events_watch(struct vmastat_tracked *t, bool on);
 __poll_t vmastat_events_poll(struct vmastat_tracked *t, struct file *file,
 			     poll_table *pt);
+int vmastat_rings_claim(struct vmastat_tracked *t,
+			struct vmastat_events_map *geo);
+void vmastat_rings_unclaim(struct vmastat_tracked *t);
+int vmastat_rings_mmap(struct vmastat_tracked *t, struct vm_area_struct *vma);
 
 int vmastat_attr_snapshot(struct vmastat_tracked *t,
 			  struct vmastat_attr_snap *snap);

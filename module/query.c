@@ -15,8 +15,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/anon_inodes.h>
 #include <linux/compat.h>
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
@@ -24,6 +26,8 @@
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/module.h>
+#include <linux/pid_namespace.h>
+#include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -49,6 +53,8 @@ static_assert(sizeof(struct vmastat_track) == VMASTAT_TRACK_SIZE_VER0);
 static_assert(sizeof(struct vmastat_hist_query) == VMASTAT_HIST_QUERY_SIZE_VER0);
 static_assert(sizeof(struct vmastat_event) == VMASTAT_EVENT_SIZE_VER0);
 static_assert(sizeof(struct vmastat_events_query) == VMASTAT_EVENTS_QUERY_SIZE_VER0);
+static_assert(sizeof(struct vmastat_events_map) == VMASTAT_EVENTS_MAP_SIZE_VER0);
+static_assert(sizeof(struct vmastat_ring_header) == 64);
 static_assert(VMASTAT_NAMES_STAGE >= PATH_MAX);
 /* ioctl numbers keep the first published size */
 static_assert(_IOC_SIZE(VMASTAT_IOC_SUMMARY) == VMASTAT_SUMMARY_SIZE_VER0);
@@ -619,6 +625,90 @@ out_put:
 	return err;
 }
 
+/* ---- VMASTAT_IOC_EVENTS_MAP: the rings, mapped ---------------------------- */
+
+static int vmastat_rings_file_mmap(struct file *file,
+				   struct vm_area_struct *vma)
+{
+	return vmastat_rings_mmap(file->private_data, vma);
+}
+
+static __poll_t vmastat_rings_file_poll(struct file *file, poll_table *pt)
+{
+	return vmastat_events_poll(file->private_data, file, pt);
+}
+
+static int vmastat_rings_file_release(struct inode *inode, struct file *file)
+{
+	struct vmastat_tracked *t = file->private_data;
+
+	vmastat_rings_unclaim(t);
+	vmastat_tracked_put(t);
+	return 0;
+}
+
+static const struct file_operations vmastat_rings_fops = {
+	.owner		= THIS_MODULE,
+	.mmap		= vmastat_rings_file_mmap,
+	.poll		= vmastat_rings_file_poll,
+	.release	= vmastat_rings_file_release,
+	.llseek		= noop_llseek,
+};
+
+static long vmastat_ioctl_events_map(void __user *uarg)
+{
+	struct vmastat_events_map q;
+	struct vmastat_tracked *t;
+	struct file *file;
+	long usize;
+	int fd, err;
+
+	usize = vmastat_copy_arg(&q, sizeof(q), VMASTAT_EVENTS_MAP_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if (q.flags || q.pid <= 0)
+		return -EINVAL;
+	/* the rings hold TIDs as the initial namespace numbers them */
+	if (task_active_pid_ns(current) != &init_pid_ns)
+		return -EOPNOTSUPP;
+
+	t = vmastat_tracked_get(q.pid);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	err = vmastat_rings_claim(t, &q);
+	if (err)
+		goto out_put;
+	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		goto out_unclaim;
+	}
+	/* the file owns the claim and the reference from here on */
+	file = anon_inode_getfile("[vmastat-events]", &vmastat_rings_fops, t,
+				  O_RDWR | O_CLOEXEC);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto out_put_fd;
+	}
+	q.fd = fd;
+	if (copy_to_user(uarg, &q, min_t(size_t, usize, sizeof(q)))) {
+		put_unused_fd(fd);
+		fput(file);
+		return -EFAULT;
+	}
+	fd_install(fd, file);
+	return 0;
+
+out_put_fd:
+	put_unused_fd(fd);
+out_unclaim:
+	vmastat_rings_unclaim(t);
+out_put:
+	vmastat_tracked_put(t);
+	return err;
+}
+
 static long vmastat_query_ioctl(struct file *file, unsigned int cmd,
 				unsigned long arg)
 {
@@ -641,6 +731,8 @@ static long vmastat_query_ioctl(struct file *file, unsigned int cmd,
 		return vmastat_ioctl_hist(uarg);
 	case VMASTAT_IOC_EVENTS:
 		return vmastat_ioctl_events(uarg);
+	case VMASTAT_IOC_EVENTS_MAP:
+		return vmastat_ioctl_events_map(uarg);
 	default:
 		return -ENOTTY;
 	}

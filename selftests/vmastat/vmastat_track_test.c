@@ -678,6 +678,231 @@ TEST_F_TIMEOUT(tr, events_overflow, 120)
 	EXPECT_EQ(drops, s1.event_drops - s0.event_drops);
 }
 
+/* ---- the rings, mapped (VMASTAT_IOC_EVENTS_MAP) ------------------------- */
+
+struct rmap {
+	struct vmastat_events_map m;
+	char *base;
+};
+
+static int rings_map(int fd, pid_t pid, struct rmap *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->m.size = sizeof(r->m);
+	r->m.pid = pid;
+	if (ioctl(fd, VMASTAT_IOC_EVENTS_MAP, &r->m))
+		return -errno;
+	r->base = mmap(NULL, r->m.map_size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED, r->m.fd, 0);
+	if (r->base == MAP_FAILED) {
+		int err = -errno;
+
+		close(r->m.fd);
+		return err;
+	}
+	return 0;
+}
+
+static void rings_unmap(struct rmap *r)
+{
+	munmap(r->base, r->m.map_size);
+	close(r->m.fd);
+}
+
+static struct vmastat_ring_header *ring_hdr(const struct rmap *r, uint32_t i)
+{
+	return (void *)(r->base + i * r->m.ring_size);
+}
+
+/*
+ * Take every event from the mapped rings, merged by time (the order the
+ * ioctl gives).  Returns how many; the sum of the rings' drops in *drops.
+ */
+static long rings_drain(const struct rmap *r, struct vmastat_event *ev,
+			long cap, uint64_t *drops)
+{
+	uint64_t tail[r->m.nr_rings], head[r->m.nr_rings];
+	long n = 0;
+
+	*drops = 0;
+	for (uint32_t i = 0; i < r->m.nr_rings; i++) {
+		struct vmastat_ring_header *h = ring_hdr(r, i);
+
+		head[i] = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
+		tail[i] = h->tail;
+		*drops += h->drops;
+	}
+	while (n < cap) {
+		const struct vmastat_event *best = NULL;
+		uint32_t bi = 0;
+
+		for (uint32_t i = 0; i < r->m.nr_rings; i++) {
+			const struct vmastat_event *e;
+
+			if (tail[i] == head[i])
+				continue;
+			e = (const void *)((char *)ring_hdr(r, i) +
+					   r->m.events_offset) +
+			    (tail[i] & (r->m.ring_entries - 1)) * r->m.event_size;
+			if (!best || e->time_ns < best->time_ns) {
+				best = e;
+				bi = i;
+			}
+		}
+		if (!best)
+			break;
+		ev[n++] = *best;
+		tail[bi]++;
+	}
+	for (uint32_t i = 0; i < r->m.nr_rings; i++)
+		__atomic_store_n(&ring_hdr(r, i)->tail, tail[i],
+				 __ATOMIC_RELEASE);
+	return n;
+}
+
+/* CPU numbers the kernel can have: the last of /sys/.../possible, plus 1 */
+static long nr_cpu_ids_read(void)
+{
+	char buf[256];
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	char *p;
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	p = buf + strcspn(buf, "\n");
+	while (p > buf && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	return strtol(p, NULL, 10) + 1;
+}
+
+static int poll_rings(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (poll(&p, 1, ms) < 0)
+		return -errno;
+	return p.revents;
+}
+
+/*
+ * The mapping gives what the ioctl gives: exactly the faults the child
+ * took, in time order once merged, none dropped; it is the one consumer
+ * while its file is open; poll() says when there are events and when
+ * the process is untracked; whatever tail a reader leaves behind, the
+ * events that follow are kept; bad arguments get EINVAL.
+ */
+TEST_F_TIMEOUT(tr, events_mapped, 90)
+{
+	long long ring = vms_module_param("ring_entries");
+	long long wake = vms_module_param("wake_us");
+	struct vmastat_events_map bad;
+	struct vmastat_event one;
+	struct meas m0, m1, m2, m3;
+	struct rmap r, r2;
+	uint64_t drops = 0;
+	int ret, rev, tfd;
+	char num[32];
+	void *p;
+	long n;
+
+	if (self->skip)
+		return;
+	ASSERT_LT(0, ring);
+	ASSERT_LE(0, wake);
+	start(_metadata, self, child_touch, &m0);
+	step(_metadata, self, &m1);
+
+	/* bad arguments, before any claim */
+	memset(&bad, 0, sizeof(bad));
+	bad.size = sizeof(bad);
+	bad.pid = self->pid;
+	bad.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VMASTAT_IOC_EVENTS_MAP, &bad));
+	EXPECT_EQ(EINVAL, errno);
+	bad.flags = 0;
+	bad.size = VMASTAT_EVENTS_MAP_SIZE_VER0 - 8;
+	EXPECT_EQ(-1, ioctl(self->fd, VMASTAT_IOC_EVENTS_MAP, &bad));
+	EXPECT_EQ(EINVAL, errno);
+	bad.size = sizeof(bad);
+	bad.pid = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, VMASTAT_IOC_EVENTS_MAP, &bad));
+	EXPECT_EQ(EINVAL, errno);
+	bad.pid = getpid();	/* not tracked */
+	EXPECT_EQ(-1, ioctl(self->fd, VMASTAT_IOC_EVENTS_MAP, &bad));
+	EXPECT_EQ(ENODATA, errno);
+
+	ret = rings_map(self->fd, self->pid, &r);
+	ASSERT_EQ(0, ret) TH_LOG("EVENTS_MAP: %s", strerror(-ret));
+	EXPECT_EQ(nr_cpu_ids_read(), r.m.nr_rings);
+	EXPECT_EQ(ring, r.m.ring_entries);
+	EXPECT_EQ(sizeof(struct vmastat_event), r.m.event_size);
+	EXPECT_EQ((uint64_t)r.m.nr_rings * r.m.ring_size, r.m.map_size);
+	EXPECT_LE(sizeof(struct vmastat_ring_header), r.m.events_offset);
+	EXPECT_LE(r.m.events_offset + ring * r.m.event_size, r.m.ring_size);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(r.m.fd, F_GETFD) & FD_CLOEXEC);
+
+	/* one consumer: the ioctl, the text file and a second map refuse */
+	EXPECT_EQ(-EBUSY, vms_drain_events(self->fd, self->pid, self->ev,
+					   MAX_EVENTS, NULL));
+	EXPECT_EQ(-EBUSY, rings_map(self->fd, self->pid, &r2));
+	tfd = vms_open("events", O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, tfd);
+	snprintf(num, sizeof(num), "%d", self->pid);
+	EXPECT_EQ(0, vms_write_str(tfd, num));
+	EXPECT_EQ(-1, read(tfd, num, sizeof(num)));
+	EXPECT_EQ(EBUSY, errno);
+	close(tfd);
+	/* only the whole of it, shared, from offset 0 */
+	p = mmap(NULL, r.m.map_size, PROT_READ, MAP_PRIVATE, r.m.fd, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	p = mmap(NULL, r.m.map_size - page, PROT_READ, MAP_SHARED, r.m.fd, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	p = mmap(NULL, r.m.map_size, PROT_READ, MAP_SHARED, r.m.fd, page);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+
+	/* what the first step left, then the touches: every fault, once */
+	n = rings_drain(&r, self->ev, MAX_EVENTS, &drops);
+	EXPECT_EQ(all_outcomes(&m0, &m1), n);
+	EXPECT_EQ(0, poll_rings(r.m.fd, 0));
+	step(_metadata, self, &m2);
+	rev = poll_rings(r.m.fd, wake / 1000 * 3 + 2000);
+	EXPECT_EQ(POLLIN, rev) TH_LOG("poll after faults: %#x", rev);
+	n = rings_drain(&r, self->ev, MAX_EVENTS, &drops);
+	EXPECT_EQ(0, drops);
+	EXPECT_EQ(all_outcomes(&m1, &m2), n);
+	check_events(_metadata, self, self->ev, n, self->sh->a[0], 100,
+		     self->sh->t_lo[0], self->sh->t_hi[0]);
+	EXPECT_EQ(0, rings_drain(&r, self->ev, MAX_EVENTS, &drops));
+
+	/* a reader that leaves a tail past the head loses nothing after it */
+	for (uint32_t i = 0; i < r.m.nr_rings; i++)
+		ring_hdr(&r, i)->tail += 12345;
+	rings_unmap(&r);
+	step(_metadata, self, &m3);
+	n = vms_drain_events(self->fd, self->pid, self->ev, MAX_EVENTS, &drops);
+	EXPECT_EQ(all_outcomes(&m2, &m3), n);
+	EXPECT_EQ(0, drops);
+
+	/* mapped again; untracked: POLLHUP, and the mapping still reads */
+	ret = rings_map(self->fd, self->pid, &r);
+	ASSERT_EQ(0, ret) TH_LOG("EVENTS_MAP again: %s", strerror(-ret));
+	EXPECT_EQ(0, rings_drain(&r, &one, 1, &drops));
+	ASSERT_EQ(0, vms_untrack(self->fd, self->pid));
+	rev = poll_rings(r.m.fd, 1000);
+	EXPECT_TRUE(rev & POLLHUP) TH_LOG("poll after untrack: %#x", rev);
+	EXPECT_EQ(0, rings_drain(&r, &one, 1, &drops));
+	EXPECT_EQ(0, drops);
+	rings_unmap(&r);
+}
+
 struct waiter {
 	int fd;
 	pid_t pid;

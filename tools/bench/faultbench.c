@@ -3,7 +3,7 @@
  * faultbench - page-fault workloads for `make bench` (see
  * Documentation/bench.rst).
  *
- *   faultbench [-p PAGES] [-r REPS] [-f FILE] [-A FILE] [-T|-N] WORKLOAD
+ *   faultbench [-p PAGES] [-r REPS] [-f FILE] [-A FILE] [-T|-I|-N] WORKLOAD
  *
  * WORKLOAD is one of
  *   anon   first-touch write of PAGES anonymous pages (MADV_NOHUGEPAGE)
@@ -30,17 +30,21 @@
  * arm=0 or arm=1 and REPS is the number of pairs.
  *
  * -T tracks the process itself (VMASTAT_IOC_TRACK) before the first run
- * and forks an event reader, a child that takes the events with
- * VMASTAT_IOC_EVENTS and VMASTAT_EVENTS_WAIT in batches of 256 as
- * `vmastat trace` does; after the last run the process untracks itself
- * and prints "track events=N drops=N wakeups=N unattributed=N missed=N"
- * (wakeups: the reader's ioctls that returned events).  -N tracks the
- * same way without a reader (events then only fill the rings and drop).
+ * and forks an event reader, a child that maps the process's rings
+ * (VMASTAT_IOC_EVENTS_MAP), sleeps in poll() and reads each event (it
+ * sums their latencies) until the process is untracked; after the last
+ * run the process untracks itself and prints "track events=N drops=N
+ * wakeups=N unattributed=N missed=N" (wakeups: the reader's polls that
+ * found events).  -I is -T with the other reader, one that takes the
+ * events with VMASTAT_IOC_EVENTS and VMASTAT_EVENTS_WAIT in batches of 256
+ * (wakeups: its ioctls that returned events).  -N tracks the same way
+ * without a reader (events then only fill the rings and drop).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -288,10 +292,62 @@ static void reader(pid_t pid, int out)
 	_exit(0);
 }
 
+/*
+ * The mapped reader: poll until a ring has events, read each one, give
+ * the slots back; after POLLHUP (untracked) one last pass, then report.
+ */
+static void reader_map(pid_t pid, int out)
+{
+	struct vmastat_events_map m = { .size = sizeof(m), .pid = pid };
+	uint64_t total = 0, drops = 0, wakeups = 0, lat = 0;
+	int fd = open(QUERY, O_RDONLY | O_CLOEXEC);
+	char *base;
+	int hup = 0;
+
+	if (fd < 0 || ioctl(fd, VMASTAT_IOC_EVENTS_MAP, &m))
+		_exit(2);
+	base = mmap(NULL, m.map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    m.fd, 0);
+	if (base == MAP_FAILED)
+		_exit(2);
+	while (!hup) {
+		struct pollfd p = { .fd = m.fd, .events = POLLIN };
+		uint64_t got = 0;
+
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(2);
+		}
+		hup = !!(p.revents & POLLHUP);
+		for (uint32_t i = 0; i < m.nr_rings; i++) {
+			struct vmastat_ring_header *h =
+				(void *)(base + i * m.ring_size);
+			const struct vmastat_event *ev =
+				(const void *)((char *)h + m.events_offset);
+			uint64_t head = __atomic_load_n(&h->head,
+							__ATOMIC_ACQUIRE);
+			uint64_t tail = h->tail;
+
+			for (; tail != head; tail++, got++)
+				lat += ev[tail & (m.ring_entries - 1)].latency_ns;
+			__atomic_store_n(&h->tail, tail, __ATOMIC_RELEASE);
+		}
+		total += got;
+		wakeups += got > 0;
+	}
+	for (uint32_t i = 0; i < m.nr_rings; i++)
+		drops += ((struct vmastat_ring_header *)
+			  (base + i * m.ring_size))->drops;
+	dprintf(out, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		total, drops, wakeups, lat);
+	_exit(0);
+}
+
 static int qfd = -1, rpipe = -1;
 static pid_t rpid;
 
-static int no_reader;
+static int no_reader, ioctl_reader;
 
 static void track_start(void)
 {
@@ -312,11 +368,14 @@ static void track_start(void)
 	if (!rpid) {
 		close(pp[0]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		reader(getppid(), pp[1]);
+		if (ioctl_reader)
+			reader(getppid(), pp[1]);
+		else
+			reader_map(getppid(), pp[1]);
 	}
 	close(pp[1]);
 	rpipe = pp[0];
-	usleep(100000);		/* let the reader block in the ioctl */
+	usleep(100000);		/* let the reader block in the ioctl or poll */
 }
 
 static void track_stop(void)
@@ -356,7 +415,7 @@ static void set_arm(const char *path, int on)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: faultbench [-p PAGES] [-r REPS] [-f FILE] [-A FILE] [-T|-N] anon|file|cow|storm\n");
+		"usage: faultbench [-p PAGES] [-r REPS] [-f FILE] [-A FILE] [-T|-I|-N] anon|file|cow|storm\n");
 	exit(2);
 }
 
@@ -367,13 +426,14 @@ int main(int argc, char **argv)
 	int reps = 3, track = 0, opt;
 
 	pgsz = sysconf(_SC_PAGESIZE);
-	while ((opt = getopt(argc, argv, "p:r:f:A:TN")) != -1) {
+	while ((opt = getopt(argc, argv, "p:r:f:A:TIN")) != -1) {
 		switch (opt) {
 		case 'p': pages = strtoul(optarg, NULL, 0); break;
 		case 'r': reps = atoi(optarg); break;
 		case 'f': file = optarg; break;
 		case 'A': alt = optarg; break;
 		case 'T': track = 1; break;
+		case 'I': track = 1; ioctl_reader = 1; break;
 		case 'N': track = 1; no_reader = 1; break;
 		default: usage();
 		}

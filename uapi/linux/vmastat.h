@@ -566,6 +566,70 @@ struct vmastat_events_query {
 
 #define VMASTAT_EVENTS_QUERY_SIZE_VER0	48
 
+/**
+ * struct vmastat_events_map - map a tracked process's rings into memory
+ * @size:	in: sizeof(struct vmastat_events_map)
+ * @flags:	in: zero
+ * @pid:	in: a tracked process
+ * @fd:		out: a new file (close-on-exec) to mmap() and poll()
+ * @nr_rings:	out: rings in the mapping, one per CPU number; ring i holds
+ *		the events of the faults that completed on CPU i
+ * @ring_entries: out: events a ring holds (a power of two)
+ * @event_size:	out: sizeof(struct vmastat_event) as the module fills it
+ * @events_offset: out: bytes from a ring's start (its struct
+ *		vmastat_ring_header) to its first event
+ * @ring_size:	out: bytes from one ring's start to the next's
+ * @map_size:	out: @nr_rings * @ring_size: the length to mmap() at offset 0
+ *
+ * The events are then read without a system call: see struct
+ * vmastat_ring_header.  One consumer at a time: while the file is open,
+ * VMASTAT_IOC_EVENTS, the "events" file and a second VMASTAT_IOC_EVENTS_MAP
+ * on the process fail with EBUSY.  poll() on the file reports EPOLLIN when
+ * a ring holds events (readers are woken at most every wake_us, like
+ * VMASTAT_EVENTS_WAIT) and EPOLLHUP once the process is untracked; the
+ * mapping stays readable until it is unmapped and the file closed.  The
+ * event's @tid is as the initial PID namespace numbers it, so a caller in
+ * another PID namespace gets EOPNOTSUPP.
+ */
+struct vmastat_events_map {
+	__u64 size;
+	__u64 flags;
+	__s32 pid;
+	__s32 fd;
+	__u32 nr_rings;
+	__u32 ring_entries;
+	__u32 event_size;
+	__u32 events_offset;
+	__u64 ring_size;
+	__u64 map_size;
+};
+
+#define VMASTAT_EVENTS_MAP_SIZE_VER0	56
+
+/**
+ * struct vmastat_ring_header - the start of each ring in a mapping
+ * @head:	events this ring was given, ever (the module writes it): the
+ *		next one goes to index @head % ring_entries
+ * @tail:	events consumed (the reader writes it): indexes @tail to
+ *		@head - 1, modulo ring_entries, hold events not read yet
+ * @drops:	events this ring lost because it was full (the module adds
+ *		to it; VMASTAT_IOC_RESET zeroes it)
+ * @pad:	reserved
+ *
+ * To read: load @head with acquire semantics, read the events from @tail
+ * up to it, then store the new @tail with release semantics (the module
+ * reuses a slot only once @tail has passed it).  A ring is in time order;
+ * merging the rings by @time_ns gives the process's order.  The mapping is
+ * writable so that the reader can advance @tail: what else it writes there
+ * only spoils its own stream.
+ */
+struct vmastat_ring_header {
+	__u64 head;
+	__u64 tail;
+	__u64 drops;
+	__u64 pad[5];
+};
+
 /* The ioctl numbers carry the version-0 sizes forever; @size says the rest. */
 #define VMASTAT_IOC_MAPS	_IOWR(VMASTAT_IOC_MAGIC, 1, struct vmastat_maps_query)
 #define VMASTAT_IOC_STATUS	_IOWR(VMASTAT_IOC_MAGIC, 2, struct vmastat_status)
@@ -576,5 +640,6 @@ struct vmastat_events_query {
 #define VMASTAT_IOC_RESET	_IOW(VMASTAT_IOC_MAGIC, 7, struct vmastat_track)
 #define VMASTAT_IOC_HIST	_IOWR(VMASTAT_IOC_MAGIC, 8, struct vmastat_hist_query)
 #define VMASTAT_IOC_EVENTS	_IOWR(VMASTAT_IOC_MAGIC, 9, struct vmastat_events_query)
+#define VMASTAT_IOC_EVENTS_MAP	_IOWR(VMASTAT_IOC_MAGIC, 10, struct vmastat_events_map)
 
 #endif /* _UAPI_LINUX_VMASTAT_H */
