@@ -2688,8 +2688,8 @@ void vmastat_rings_unclaim(struct vmastat_tracked *t)
 		/* pairs with the producer's release of head */
 		u64 head = smp_load_acquire(&h->head);
 
-		/* pairs with the producer's acquire of tail */
 		if (head - READ_ONCE(h->tail) > ring_entries)
+			/* pairs with the producer's acquire of tail */
 			smp_store_release(&h->tail, head);
 	}
 	t->mapped = false;
