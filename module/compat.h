@@ -215,4 +215,40 @@ static inline int vmastat_direct_unregister(struct ftrace_ops *ops,
 #endif
 #endif
 
+/*
+ * The fault path's clock between two CLOCK_MONOTONIC readings (module
+ * parameter clock_interp): the x86 time-stamp counter read directly, where
+ * its rate is fixed (constant_tsc, or any guest: it cannot change the
+ * host's P-states) and known (tsc_khz).  sched_clock() reads the same
+ * counter behind a call and a per-CPU scale.
+ */
+#ifdef CONFIG_X86
+#include <asm/cpufeature.h>
+#include <asm/tsc.h>
+
+static inline unsigned int vmastat_tsc_khz(void)
+{
+	if (!boot_cpu_has(X86_FEATURE_TSC) ||
+	    !(boot_cpu_has(X86_FEATURE_CONSTANT_TSC) ||
+	      boot_cpu_has(X86_FEATURE_HYPERVISOR)))
+		return 0;
+	return tsc_khz;
+}
+
+static __always_inline u64 vmastat_tsc(void)
+{
+	return rdtsc();
+}
+#else
+static inline unsigned int vmastat_tsc_khz(void)
+{
+	return 0;
+}
+
+static __always_inline u64 vmastat_tsc(void)
+{
+	return 0;
+}
+#endif
+
 #endif /* _VMASTAT_COMPAT_H */

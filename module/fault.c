@@ -36,6 +36,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/clocksource.h>
 #include <linux/delay.h>
 #include <linux/hash.h>
 #include <linux/hrtimer.h>
@@ -44,7 +45,9 @@
 #include <linux/hugetlb.h>
 #include <linux/kref.h>
 #include <linux/log2.h>
+#include <linux/jump_label.h>
 #include <linux/magic.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
@@ -103,7 +106,7 @@ MODULE_PARM_DESC(wake_us, "event readers are woken at most this often, in micros
 
 static int clock_interp = -1;
 module_param(clock_interp, int, 0444);
-MODULE_PARM_DESC(clock_interp, "fault times: 1 carry CLOCK_MONOTONIC forward with sched_clock(), 0 read it every time, -1 (default) choose at load by how long it takes to read; reads back as the choice");
+MODULE_PARM_DESC(clock_interp, "fault times: 1 carry CLOCK_MONOTONIC forward with the TSC (where its rate is known) or sched_clock(), 0 read it every time, -1 (default) 1 where the TSC's rate is known, else choose by how long CLOCK_MONOTONIC takes to read; reads back as the choice");
 
 static int direct = -1;
 module_param(direct, int, 0444);
@@ -635,60 +638,100 @@ static void vmastat_attach(unsigned int i, struct vmastat_tracked *t)
 
 /*
  * How long vmastat_now() carries a CPU's CLOCK_MONOTONIC reading forward
- * with sched_clock() before it reads the clocksource again.
+ * before it reads the clocksource again.
  */
 #define VMASTAT_CLOCK_ANCHOR_NS	NSEC_PER_MSEC
 
 /**
  * struct vmastat_clock - a CPU's anchor for vmastat_now()
  * @mono:	CLOCK_MONOTONIC when the anchor was taken (ns)
- * @sched:	sched_clock() at the same moment
+ * @raw:	vmastat_clock_raw() at the same moment
  * @last:	the last time vmastat_now() returned on this CPU
  */
 struct vmastat_clock {
 	u64 mono;
-	u64 sched;
+	u64 raw;
 	u64 last;
 };
 
 static DEFINE_PER_CPU(struct vmastat_clock, vmastat_clock);
 
+/* clock_interp is 1 */
+static DEFINE_STATIC_KEY_FALSE(vmastat_interp);
+/* ... and the raw clock is the TSC, read directly */
+static DEFINE_STATIC_KEY_FALSE(vmastat_interp_tsc);
+/* VMASTAT_CLOCK_ANCHOR_NS in units of the raw clock */
+static u64 vmastat_anchor_raw __read_mostly;
+/* TSC cycles to nanoseconds: (cycles * mult) >> shift */
+static u32 vmastat_tsc_mult __read_mostly;
+static u32 vmastat_tsc_shift __read_mostly;
+
+static __always_inline u64 vmastat_clock_raw(void)
+{
+	if (static_branch_likely(&vmastat_interp_tsc))
+		return vmastat_tsc();
+	return sched_clock();
+}
+
+/*
+ * A difference of vmastat_clock_raw() values in nanoseconds, less than
+ * vmastat_anchor_raw: the multiplication cannot overflow (the scale was
+ * made for a second of cycles).
+ */
+static __always_inline u64 vmastat_raw_ns(u64 delta)
+{
+	if (static_branch_likely(&vmastat_interp_tsc))
+		return (delta * vmastat_tsc_mult) >> vmastat_tsc_shift;
+	return delta;
+}
+
+/* vmastat_now()'s rare part: a new anchor for this CPU. */
+static noinline u64 vmastat_clock_anchor(struct vmastat_clock *c, u64 raw)
+{
+	u64 t = ktime_get_mono_fast_ns();
+
+	c->mono = t;
+	c->raw = raw;
+	if (t < c->last)
+		t = c->last;
+	c->last = t;
+	return t;
+}
+
 /*
  * CLOCK_MONOTONIC in nanoseconds, for the fault path.  Reading the
- * clocksource twice per fault is a large part of what tracking costs
- * wherever the clocksource is slow to read: the HPET, or any clocksource
- * under emulation (a TCG guest marks its TSC unstable and uses the HPET,
- * 1.1-1.6 us a read).  There (clock_interp 1, see
- * vmastat_clock_choose()) each CPU reads CLOCK_MONOTONIC at most once per
- * VMASTAT_CLOCK_ANCHOR_NS and carries it forward with sched_clock(), the
- * scheduler's raw clock (the TSC on x86).  Not local_clock(): where the TSC
- * is unstable that one is held within a tick of the last tick's
- * CLOCK_MONOTONIC, and stands still when a tick comes late.  The result is
- * off from CLOCK_MONOTONIC by what the two clocks drift apart in that time,
- * and never goes backward on a CPU.  Times taken on two CPUs can be
- * compared: each is close to CLOCK_MONOTONIC, which is global, whatever the
- * offset between the CPUs' TSCs.
+ * clocksource twice per fault is a large part of what tracking costs: a
+ * call, a sequence count, an indirect call to the clocksource's read and
+ * a scaling where the clocksource is the TSC, and far more wherever it is
+ * slow (the HPET: a TCG guest marks its TSC unstable and uses the HPET,
+ * 1.1-1.6 us a read).  So (clock_interp 1, see vmastat_clock_choose())
+ * each CPU reads CLOCK_MONOTONIC at most once per VMASTAT_CLOCK_ANCHOR_NS
+ * and carries it forward with a raw clock: the TSC read directly where
+ * vmastat_tsc_khz() knows its rate, else sched_clock().  Not
+ * local_clock(): where the TSC is unstable that one is held within a tick
+ * of the last tick's CLOCK_MONOTONIC, and stands still when a tick comes
+ * late.  The result is off from CLOCK_MONOTONIC by what the two clocks
+ * drift apart in that time, and never goes backward on a CPU.  Times taken
+ * on two CPUs can be compared: each is close to CLOCK_MONOTONIC, which is
+ * global, whatever the offset between the CPUs' TSCs.
  *
  * Call with preemption disabled, and only from the fault path's probes
  * and the SIGSEGV probe: they run in the faulting task, so they do not
  * nest on a CPU.
  */
-static u64 vmastat_now(void)
+static __always_inline u64 vmastat_now(void)
 {
 	struct vmastat_clock *c;
-	u64 l, t;
+	u64 raw, t;
 
-	if (!clock_interp)
+	if (!static_branch_likely(&vmastat_interp))
 		return ktime_get_mono_fast_ns();
 	c = this_cpu_ptr(&vmastat_clock);
-	l = sched_clock();
-
-	if (unlikely(l - c->sched >= VMASTAT_CLOCK_ANCHOR_NS ||
-		     l < c->sched)) {
-		c->mono = ktime_get_mono_fast_ns();
-		c->sched = l;
-	}
-	t = c->mono + (l - c->sched);
+	raw = vmastat_clock_raw();
+	/* also when the raw clock is behind the anchor (a wrap) */
+	if (unlikely(raw - c->raw >= vmastat_anchor_raw))
+		return vmastat_clock_anchor(c, raw);
+	t = c->mono + vmastat_raw_ns(raw - c->raw);
 	if (unlikely(t < c->last))
 		t = c->last;
 	c->last = t;
@@ -700,12 +743,15 @@ static u64 vmastat_now(void)
 #define VMASTAT_CLOCK_SAMPLES	16
 
 /*
- * clock_interp -1: time a few reads of CLOCK_MONOTONIC with sched_clock()
- * and interpolate if one takes longer than VMASTAT_CLOCK_SLOW_NS.  A TSC
- * clocksource takes some 20 ns, the HPET 0.5 us or more.
+ * clock_interp -1: interpolate with the TSC where its rate is known: that
+ * is cheaper than any clocksource read.  Elsewhere time a few reads of
+ * CLOCK_MONOTONIC with sched_clock() and interpolate if one takes longer
+ * than VMASTAT_CLOCK_SLOW_NS (a TSC clocksource takes some 20 ns, the HPET
+ * 0.5 us or more).
  */
 static int vmastat_clock_choose(void)
 {
+	unsigned int khz = vmastat_tsc_khz();
 	unsigned long irqflags;
 	u64 t0, t1;
 	int i;
@@ -714,19 +760,40 @@ static int vmastat_clock_choose(void)
 		pr_err("clock_interp must be -1, 0 or 1\n");
 		return -EINVAL;
 	}
-	if (clock_interp >= 0)
+	if (clock_interp < 0 && khz) {
+		clock_interp = 1;
+	} else if (clock_interp < 0) {
+		local_irq_save(irqflags);
+		t0 = sched_clock();
+		for (i = 0; i < VMASTAT_CLOCK_SAMPLES; i++)
+			ktime_get_mono_fast_ns();
+		t1 = sched_clock();
+		local_irq_restore(irqflags);
+		clock_interp = t1 - t0 >
+			       VMASTAT_CLOCK_SAMPLES * VMASTAT_CLOCK_SLOW_NS;
+		pr_info("CLOCK_MONOTONIC takes %llu ns to read\n",
+			(t1 - t0) / VMASTAT_CLOCK_SAMPLES);
+	}
+	if (!clock_interp) {
+		pr_info("fault times: CLOCK_MONOTONIC read for every fault\n");
 		return 0;
-	local_irq_save(irqflags);
-	t0 = sched_clock();
-	for (i = 0; i < VMASTAT_CLOCK_SAMPLES; i++)
-		ktime_get_mono_fast_ns();
-	t1 = sched_clock();
-	local_irq_restore(irqflags);
-	clock_interp = t1 - t0 > VMASTAT_CLOCK_SAMPLES * VMASTAT_CLOCK_SLOW_NS;
-	pr_info("CLOCK_MONOTONIC takes %llu ns to read: %s\n",
-		(t1 - t0) / VMASTAT_CLOCK_SAMPLES,
-		clock_interp ? "fault times interpolated with sched_clock()" :
-			       "read for every fault");
+	}
+	if (khz) {
+		/* cycles per millisecond to nanoseconds per millisecond */
+		clocks_calc_mult_shift(&vmastat_tsc_mult, &vmastat_tsc_shift,
+				       khz, NSEC_PER_MSEC, 1000);
+		vmastat_anchor_raw = (u64)khz * VMASTAT_CLOCK_ANCHOR_NS /
+				     NSEC_PER_MSEC;
+		static_branch_enable(&vmastat_interp_tsc);
+	} else {
+		vmastat_anchor_raw = VMASTAT_CLOCK_ANCHOR_NS;
+	}
+	static_branch_enable(&vmastat_interp);
+	if (khz)
+		pr_info("fault times: CLOCK_MONOTONIC carried forward with the TSC (%u kHz)\n",
+			khz);
+	else
+		pr_info("fault times: CLOCK_MONOTONIC carried forward with sched_clock()\n");
 	return 0;
 }
 
@@ -1286,7 +1353,7 @@ static struct vmastat_attr *vmastat_attr_get(struct vmastat_tracked *t,
 }
 
 /* The per-tracked-process part of one fault: granule, histogram, event. */
-static noinline void vmastat_track_fault(struct vmastat_tracked *t,
+static __always_inline void vmastat_track_fault(struct vmastat_tracked *t,
 					 const struct vmastat_fault_data *d,
 					 u32 outcome, u32 evflags, u32 access)
 {
@@ -1294,7 +1361,7 @@ static noinline void vmastat_track_fault(struct vmastat_tracked *t,
 	u64 latency = 0;
 	struct vmastat_ring_header *h;
 	struct vmastat_event *ev;
-	u64 head;
+	u64 head, used;
 
 	if (d->timed && now > d->t0)
 		latency = now - d->t0;
@@ -1346,7 +1413,8 @@ static noinline void vmastat_track_fault(struct vmastat_tracked *t,
 	h = this_cpu_read(t->ring->hdr);
 	head = h->head;
 	/* the reader is done with the slots below tail: pairs with its release */
-	if (head - smp_load_acquire(&h->tail) >= ring_entries) {
+	used = head - smp_load_acquire(&h->tail);
+	if (used >= ring_entries) {
 		h->drops++;
 		return;
 	}
@@ -1365,8 +1433,16 @@ static noinline void vmastat_track_fault(struct vmastat_tracked *t,
 	ev->flags = evflags;
 	/* publish the event: pairs with the reader's acquire of head */
 	smp_store_release(&h->head, head + 1);
-	if (wake_us)
-		return;		/* vmastat_timer_fn() wakes the readers */
+	if (wake_us) {
+		/*
+		 * vmastat_timer_fn() wakes the readers, or a ring that gets
+		 * half full: faults can come faster than a ring per wake_us.
+		 */
+		if (unlikely(used == ring_entries / 2) &&
+		    atomic_read(&t->waiters))
+			irq_work_queue(&t->wake);
+		return;
+	}
 	/* Pairs with the barrier in set_current_state() of a reader. */
 	smp_mb();
 	if (atomic_read(&t->waiters))

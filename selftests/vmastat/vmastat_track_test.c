@@ -903,6 +903,75 @@ TEST_F_TIMEOUT(tr, events_mapped, 90)
 	rings_unmap(&r);
 }
 
+static int child_many(void *arg)
+{
+	struct shared *sh = arg;
+	size_t pages = sh->rounds;
+	char *a = map_alone(pages, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	cpu_set_t set;
+
+	if (!a)
+		CHILD_FAIL(sh, "mmap: %s", strerror(errno));
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		CHILD_FAIL(sh, "sched_setaffinity: %s", strerror(errno));
+	vms_stop();
+	touch_write(a, pages, 0);
+	vms_stop();
+	return 0;
+}
+
+/*
+ * A ring that gets half full wakes its reader at once, not at the next
+ * wake_us: faults can fill a ring faster than that.  Only meaningful when
+ * wake_us is far longer than the test (the stress boot loads the module
+ * with wake_us=60000000 for it); skipped otherwise.
+ */
+TEST_F_TIMEOUT(tr, events_half_full, 60)
+{
+	long long ring = vms_module_param("ring_entries");
+	long long wake = vms_module_param("wake_us");
+	struct vmastat_ring_header *h;
+	struct meas m0, m1;
+	uint64_t drops, t0, t1;
+	struct rmap r;
+	int ret, rev;
+
+	if (self->skip)
+		return;
+	if (wake < 30000000)
+		SKIP(return, "wake_us is %lld: needs 30 s or more, so that only a half-full ring can wake the reader in time",
+		     wake);
+	ASSERT_LT(0, ring);
+	self->sh->rounds = ring * 3 / 4;
+	start(_metadata, self, child_many, &m0);
+	step(_metadata, self, &m1);
+	ret = rings_map(self->fd, self->pid, &r);
+	ASSERT_EQ(0, ret) TH_LOG("EVENTS_MAP: %s", strerror(-ret));
+	rings_drain(&r, self->ev, MAX_EVENTS, &drops);
+	EXPECT_EQ(0, poll_rings(r.m.fd, 0));
+	/*
+	 * The child touches 3/4 of a ring's worth of pages on CPU 0, while
+	 * this thread sleeps in poll(): the ring is not half full before
+	 * it does (a TCG guest takes over 5 us a fault).
+	 */
+	h = ring_hdr(&r, 0);
+	t0 = mono_ns();
+	ASSERT_EQ(0, kill(self->pid, SIGCONT));
+	rev = poll_rings(r.m.fd, 20000);
+	t1 = mono_ns();
+	EXPECT_EQ(POLLIN, rev) TH_LOG("no wake-up in %llu ms",
+				      (unsigned long long)(t1 - t0) / 1000000);
+	EXPECT_LE(ring / 2, (long long)(__atomic_load_n(&h->head, __ATOMIC_ACQUIRE) -
+					h->tail));
+	/* until it stops after the touches */
+	EXPECT_EQ(self->pid, waitpid(self->pid, &ret, WUNTRACED));
+	EXPECT_TRUE(WIFSTOPPED(ret));
+	rings_unmap(&r);
+}
+
 struct waiter {
 	int fd;
 	pid_t pid;
