@@ -1353,9 +1353,10 @@ static struct vmastat_attr *vmastat_attr_get(struct vmastat_tracked *t,
 }
 
 /* The per-tracked-process part of one fault: granule, histogram, event. */
-static __always_inline void vmastat_track_fault(struct vmastat_tracked *t,
-					 const struct vmastat_fault_data *d,
-					 u32 outcome, u32 evflags, u32 access)
+static __always_inline void
+vmastat_track_fault(struct vmastat_tracked *t,
+		    const struct vmastat_fault_data *d, u32 outcome,
+		    u32 evflags, u32 access)
 {
 	u64 now = vmastat_now();
 	u64 latency = 0;
