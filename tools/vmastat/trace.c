@@ -295,7 +295,7 @@ const struct command cmd_trace = {
 	"interrupted (Ctrl-C, SIGTERM, SIGHUP: it stops cleanly and exits 0).  If\n"
 	"PID is not tracked, vmastat tracks it for as long as the trace runs.\n"
 	"Events lost because the module's ring was full are reported on standard\n"
-	"error (\"N events dropped\").\n"
+	"error (\"N events dropped\").  One trace of a process at a time.\n"
 	"\n"
 	"Options:\n"
 	"  -c, --count=COUNT  stop after COUNT faults\n"

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -63,10 +65,22 @@ void vms_init(struct vms *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->query_fd = -1;
+	v->ring_fd = -1;
+}
+
+static void rings_close(struct vms *v)
+{
+	if (v->ring_fd < 0)
+		return;
+	munmap(v->ring_base, v->ring.map_size);
+	close(v->ring_fd);
+	v->ring_fd = -1;
+	v->ring_base = NULL;
 }
 
 void vms_close(struct vms *v)
 {
+	rings_close(v);
 	if (v->query_fd >= 0)
 		close(v->query_fd);
 	v->query_fd = -1;
@@ -325,7 +339,11 @@ static int explain_ioctl_error(struct vms *v, int r, pid_t pid, const char *what
 		       (int)pid, (int)pid);
 		break;
 	case EBUSY:
-		seterr(v, "process %d is tracked already", (int)pid);
+		if (!strcmp(what, "events"))
+			seterr(v, "another reader is taking the events of process %d "
+			       "(one at a time)", (int)pid);
+		else
+			seterr(v, "process %d is tracked already", (int)pid);
 		break;
 	case ENOSPC:
 		seterr(v, "cannot %s process %d: the module tracks as many processes as it can "
@@ -646,6 +664,99 @@ int vms_hist(struct vms *v, pid_t pid, struct vmastat_hist_query *h)
 	return 0;
 }
 
+/* Map @pid's rings: 0, or -errno (v->err not set). */
+static int rings_open(struct vms *v, int fd, pid_t pid)
+{
+	struct vmastat_events_map *m = &v->ring;
+	void *base;
+
+	rings_close(v);
+	memset(m, 0, sizeof(*m));
+	m->size = sizeof(*m);
+	m->pid = pid;
+	if (ioctl(fd, VMASTAT_IOC_EVENTS_MAP, m) < 0)
+		return -errno;
+	if (m->event_size < VMASTAT_EVENT_SIZE_VER0 || !m->nr_rings || !m->ring_entries ||
+	    (m->ring_entries & (m->ring_entries - 1)) ||
+	    m->events_offset < sizeof(struct vmastat_ring_header) ||
+	    m->events_offset + (uint64_t)m->ring_entries * m->event_size > m->ring_size ||
+	    m->map_size != (uint64_t)m->nr_rings * m->ring_size) {
+		close(m->fd);
+		return -EPROTO;
+	}
+	base = mmap(NULL, m->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, m->fd, 0);
+	if (base == MAP_FAILED) {
+		int e = -errno;
+
+		close(m->fd);
+		return e;
+	}
+	v->ring_fd = m->fd;
+	v->ring_pid = pid;
+	v->ring_base = base;
+	return 0;
+}
+
+static struct vmastat_ring_header *ring_hdr(const struct vms *v, uint32_t i)
+{
+	return (struct vmastat_ring_header *)(v->ring_base + (size_t)i * v->ring.ring_size);
+}
+
+/* The oldest event of ring @i (between @tail and @head), as the tool knows events. */
+static const struct vmastat_event *ring_ev(const struct vms *v, uint32_t i, uint64_t tail)
+{
+	return (const struct vmastat_event *)((const char *)ring_hdr(v, i) +
+					      v->ring.events_offset +
+					      (tail & (v->ring.ring_entries - 1)) *
+					      v->ring.event_size);
+}
+
+/* Take up to @cap events from the mapped rings, merged by time. */
+static size_t rings_take(struct vms *v, struct vmastat_event *ev, size_t cap, uint64_t *drops)
+{
+	uint32_t nr = v->ring.nr_rings, i;
+	uint64_t *head = xcalloc(2 * (size_t)nr, sizeof(*head)), *tail = head + nr;
+	size_t n = 0, sz = v->ring.event_size < sizeof(*ev) ? v->ring.event_size : sizeof(*ev);
+
+	*drops = 0;
+	for (i = 0; i < nr; i++) {
+		struct vmastat_ring_header *h = ring_hdr(v, i);
+
+		head[i] = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
+		tail[i] = h->tail;
+		/* more than a ring holds: the reader's own tail is wrong; start afresh */
+		if (head[i] - tail[i] > v->ring.ring_entries)
+			tail[i] = head[i];
+		*drops += h->drops;
+	}
+	while (n < cap) {
+		const struct vmastat_event *best = NULL;
+		uint32_t bi = 0;
+
+		for (i = 0; i < nr; i++) {
+			const struct vmastat_event *e;
+
+			if (tail[i] == head[i])
+				continue;
+			e = ring_ev(v, i, tail[i]);
+			if (!best || e->time_ns < best->time_ns) {
+				best = e;
+				bi = i;
+			}
+		}
+		if (!best)
+			break;
+		memset(&ev[n], 0, sizeof(ev[n]));
+		memcpy(&ev[n], best, sz);
+		n++;
+		tail[bi]++;
+	}
+	for (i = 0; i < nr; i++)
+		__atomic_store_n(&ring_hdr(v, i)->tail, tail[i], __ATOMIC_RELEASE);
+	free(head);
+	return n;
+}
+
 int vms_events(struct vms *v, pid_t pid, bool wait, struct vmastat_event *ev,
 	       size_t cap, size_t *n, uint64_t *drops)
 {
@@ -656,6 +767,37 @@ int vms_events(struct vms *v, pid_t pid, bool wait, struct vmastat_event *ev,
 	fd = query_fd(v);
 	if (fd < 0)
 		return fd;
+	if (!v->ring_ioctl && (v->ring_fd < 0 || v->ring_pid != pid)) {
+		r = rings_open(v, fd, pid);
+		/* another PID namespace, or a module without the mapping */
+		if (r == -EOPNOTSUPP || r == -ENOTTY)
+			v->ring_ioctl = true;
+		else if (r == -EPROTO)
+			return protocol_error(v, "events", "a mapping of the rings it cannot read");
+		else if (r < 0)
+			return explain_ioctl_error(v, r, pid, "events");
+	}
+	while (!v->ring_ioctl) {
+		struct pollfd p = { .fd = v->ring_fd, .events = POLLIN };
+
+		*n = rings_take(v, ev, cap, drops);
+		if (*n || !cap)
+			return 0;
+		if (poll(&p, 1, wait ? -1 : 0) < 0) {
+			if (errno == EINTR)
+				return explain_ioctl_error(v, -EINTR, pid, "events");
+			return explain_ioctl_error(v, -errno, pid, "events");
+		}
+		if (p.revents & POLLIN)
+			continue;
+		if (p.revents & POLLHUP) {
+			/* untracked: what came before it was taken above */
+			*n = rings_take(v, ev, cap, drops);
+			return *n ? 0 : explain_ioctl_error(v, -ESRCH, pid, "events");
+		}
+		if (!wait)
+			return 0;
+	}
 	memset(ev, 0, cap * sizeof(*ev));
 	memset(&q, 0, sizeof(q));
 	q.size = sizeof(q);

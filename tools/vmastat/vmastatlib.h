@@ -23,6 +23,12 @@
 
 struct vms {
 	int query_fd;			/* "query", opened on first use; -1 before */
+	/* vms_events(): a tracked process's rings, mapped */
+	int ring_fd;			/* -1: none */
+	pid_t ring_pid;
+	bool ring_ioctl;		/* the module refused to map: VMASTAT_IOC_EVENTS */
+	char *ring_base;
+	struct vmastat_events_map ring;
 	bool located;
 	bool debugfs_mounted;
 	char dir[PATH_MAX];		/* <debugfs>/vmastat */
@@ -111,6 +117,10 @@ int vms_hist(struct vms *v, pid_t pid, struct vmastat_hist_query *h);
  * there is one.  Unlike the other calls this one is not restarted after a
  * signal: it returns -EINTR (v->err set) so that the caller can look at
  * what the signal meant.  -ESRCH after events were taken: untracked.
+ * The events are read from the process's rings mapped into memory
+ * (VMASTAT_IOC_EVENTS_MAP, kept until vms_close() or a call for another
+ * process), or with VMASTAT_IOC_EVENTS where the module does not map them
+ * (a caller outside the initial PID namespace, an older module).
  */
 int vms_events(struct vms *v, pid_t pid, bool wait, struct vmastat_event *ev,
 	       size_t cap, size_t *n, uint64_t *drops);

@@ -263,7 +263,11 @@ timeout 30 "$VMASTAT" trace $FP -c 3 >"$TMP/out" 2>"$TMP/err"; rc=$?
 "$VMASTAT" hist $FP >/dev/null 2>&1 && bad "trace left $FP tracked" || ok "trace untracked it after"
 "$VMASTAT" trace $FP >"$TMP/out" 2>"$TMP/err" &
 tp=$!
-sleep 1; kill -INT $tp; wait $tp; rc=$?
+sleep 1
+# one reader at a time: a second trace says so and fails
+timeout 30 "$VMASTAT" trace $FP -c 1 >/dev/null 2>"$TMP/err2"; rc=$?
+[ $rc = 1 ] && grep -q 'another reader is taking the events' "$TMP/err2" && ok "a second trace: $(cat "$TMP/err2")" || bad "a second trace: rc $rc $(cat "$TMP/err2")"
+kill -INT $tp; wait $tp; rc=$?
 [ $rc = 0 ] && [ "$(wc -l <"$TMP/out")" -gt 1 ] && ok "trace stopped by SIGINT: $(($(wc -l <"$TMP/out") - 1)) events" || bad "trace SIGINT: rc $rc $(cat "$TMP/err")"
 "$VMASTAT" hist $FP >/dev/null 2>&1 && bad "trace (SIGINT) left $FP tracked" || ok "trace (SIGINT) untracked it"
 # the traced process exits: trace ends
