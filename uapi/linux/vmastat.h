@@ -502,9 +502,9 @@ struct vmastat_hist_query {
 
 /**
  * struct vmastat_event - one fault of a tracked process
- * @time_ns:	when it completed, CLOCK_MONOTONIC nanoseconds (interpolated
- *		where that clock is slow to read: module parameter
- *		clock_interp)
+ * @time_ns:	when it completed, CLOCK_MONOTONIC nanoseconds (by default
+ *		carried forward from a reading at most a millisecond old:
+ *		module parameter clock_interp)
  * @address:	the faulting address
  * @ip:		the user instruction pointer; 0 when the fault was taken
  *		in the kernel (GUP, or copy_to/from_user)
