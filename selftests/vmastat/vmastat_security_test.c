@@ -271,7 +271,10 @@ static int c_nobody_own(void *arg)
 	return errno == EPERM ? 0 : 3;
 }
 
-/* In a new PID namespace: "1" is our own init, and PROCS sees only us. */
+/*
+ * In a new PID namespace: "1" is our own init, PROCS sees only us, and
+ * the rings cannot be mapped (their TIDs are the initial namespace's).
+ */
 static int c_pidns(void *arg)
 {
 	static struct vmastat_proc recs[256];
@@ -280,7 +283,9 @@ static int c_pidns(void *arg)
 		.size = sizeof(q), .proc_size = sizeof(recs[0]),
 		.procs = (uintptr_t)recs, .count = 256,
 	};
-	int qfd, status;
+	struct vmastat_track t = { .size = sizeof(t), .pid = 1 };
+	struct vmastat_events_map m = { .size = sizeof(m), .pid = 1 };
+	int qfd, status, r;
 	pid_t pid;
 
 	if (unshare(CLONE_NEWPID))
@@ -308,6 +313,14 @@ static int c_pidns(void *arg)
 		st.pid = 2;
 		if (hu_ioctl(qfd, VMASTAT_IOC_STATUS, &st) != -ESRCH)
 			_exit(16);
+		/* the mapped rings hold the initial namespace's TIDs: refused */
+		if (hu_ioctl(qfd, VMASTAT_IOC_TRACK, &t))
+			_exit(17);
+		r = hu_ioctl(qfd, VMASTAT_IOC_EVENTS_MAP, &m);
+		if (hu_ioctl(qfd, VMASTAT_IOC_UNTRACK, &t))
+			_exit(18);
+		if (r != -EOPNOTSUPP)
+			_exit(19);
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
@@ -672,7 +685,7 @@ int main(int argc, char **argv)
 	if (r == 10)
 		ksft_test_result_skip("no PID namespaces\n");
 	else
-		ksft_test_result(!r, "in a new PID namespace PIDs are that namespace's, PROCS lists only what is visible (%d)\n", r);
+		ksft_test_result(!r, "in a new PID namespace PIDs are that namespace's, PROCS lists only what is visible, EVENTS_MAP is refused (%d)\n", r);
 
 	/* 8: kernel pointers */
 	ok = no_kernel_pointers(&ek, &et);
