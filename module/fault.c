@@ -533,6 +533,12 @@ static size_t vmastat_ring_size(void)
 	       PAGE_ALIGN((size_t)ring_entries * sizeof(struct vmastat_event));
 }
 
+/* All of a process's rings: one per CPU number, in vmastat_tracked.rings. */
+static size_t vmastat_rings_size(void)
+{
+	return (size_t)nr_cpu_ids * vmastat_ring_size();
+}
+
 /* What vmastat_tracked_alloc() takes, for the module's memory counter. */
 static size_t vmastat_tracked_size(void)
 {
@@ -540,7 +546,7 @@ static size_t vmastat_tracked_size(void)
 	       (size_t)attr_entries * sizeof(struct vmastat_attr) +
 	       (size_t)num_possible_cpus() *
 	       (VMASTAT_HIST_NR * sizeof(u64) + sizeof(struct vmastat_ring)) +
-	       (size_t)nr_cpu_ids * vmastat_ring_size();
+	       vmastat_rings_size();
 }
 
 static void vmastat_tracked_free(struct vmastat_tracked *t)
@@ -593,7 +599,7 @@ static struct vmastat_tracked *vmastat_tracked_alloc(unsigned int shift)
 	t->hist = __alloc_percpu(VMASTAT_HIST_NR * sizeof(u64), sizeof(u64));
 	t->ring = alloc_percpu(struct vmastat_ring);
 	/* zeroed, and mappable by remap_vmalloc_range() */
-	t->rings = vmalloc_user(nr_cpu_ids * vmastat_ring_size());
+	t->rings = vmalloc_user(vmastat_rings_size());
 	if (!t->attr || !t->hist || !t->ring || !t->rings)
 		goto err_free;
 	for_each_possible_cpu(cpu)
@@ -2743,7 +2749,7 @@ int vmastat_rings_claim(struct vmastat_tracked *t,
 	geo->event_size = sizeof(struct vmastat_event);
 	geo->events_offset = VMASTAT_RING_EVENTS;
 	geo->ring_size = vmastat_ring_size();
-	geo->map_size = (u64)nr_cpu_ids * vmastat_ring_size();
+	geo->map_size = vmastat_rings_size();
 	return 0;
 }
 
@@ -2783,7 +2789,7 @@ void vmastat_rings_unclaim(struct vmastat_tracked *t)
 int vmastat_rings_mmap(struct vmastat_tracked *t, struct vm_area_struct *vma)
 {
 	if (vma->vm_pgoff ||
-	    vma->vm_end - vma->vm_start != (u64)nr_cpu_ids * vmastat_ring_size() ||
+	    vma->vm_end - vma->vm_start != vmastat_rings_size() ||
 	    !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	return remap_vmalloc_range(vma, t->rings, 0);
